@@ -1,0 +1,70 @@
+"""The answer-writer seam: one small base class, one subclass per way of writing.
+
+A writer chooses which passages it numbers (``sources``) and streams text that cites them as
+``[n]``; the assistant then keeps only markers that resolve (``rag.answer.citations``).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from rag.answer.citations import Citation
+from rag.answer.passages import Passage
+from rag.prompts import template_source
+
+DocumentText = Callable[[str], str]
+
+
+def refusal_text() -> str:
+    """The one sentence every backend uses to decline (``prompts/refusal.txt``)."""
+    return template_source("refusal.txt").strip()
+
+
+def is_refusal(answer: str) -> bool:
+    return refusal_text().lower().rstrip(".") in answer.lower()
+
+
+@dataclass(frozen=True)
+class Turn:
+    role: str  # "user" or "assistant"
+    content: str
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    backend: str
+    citations: list[Citation] = field(default_factory=list)
+    notice: str = ""
+    as_of: str = ""
+
+    @property
+    def declined(self) -> bool:
+        return not self.citations
+
+    def as_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "backend": self.backend,
+            "as_of": self.as_of,
+            "notice": self.notice,
+            "citations": [c.as_dict() for c in self.citations],
+        }
+
+
+class Writer(ABC):
+    """Writes an answer from numbered passages."""
+
+    name: str = "writer"
+
+    @abstractmethod
+    def sources(self, question: str, ranked: list[Passage], document_text: DocumentText) -> list[Passage]:
+        """The passages to number, from sentences ranked best first."""
+
+    @abstractmethod
+    def stream(self, question: str, sources: list[Passage], history: list[Turn]) -> Iterator[str]:
+        """Text pieces of the answer, citing ``sources`` as [1], [2], …"""

@@ -1,0 +1,148 @@
+"""The question → cited answer pipeline, shared by the CLI, the UI and Python callers.
+
+>>> from rag import Assistant, load_settings          # doctest: +SKIP
+>>> Assistant(load_settings()).ask("What energy cooperation was discussed with Serbia?").answer  # doctest: +SKIP
+'- 2024-12-23, Trend: The importance of cooperation in the field of production and export …'
+
+``events()`` yields the same work step by step (sources first, then streamed text, then the
+final answer) so a UI can show sources before a slow model has written anything. When a model
+fails, or answers without a valid citation, the extractive answer is given with a notice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from rag.answer.base import Answer, Turn, Writer, is_refusal
+from rag.answer.citations import resolve
+from rag.answer.extractive import ExtractiveWriter
+from rag.answer.passages import Passage, answerable, rank_sentences
+from rag.retrieval import Searcher, SearchRequest
+from rag.settings import Settings
+
+_FOLLOW_UP = re.compile(
+    r"^(and|but|also|what about|how about|then)\b|\b(it|they|them|that|this|those|he|she|his|her)\b", re.I
+)
+
+
+@dataclass
+class Event:
+    kind: str  # "status" | "sources" | "token" | "answer"
+    value: Any
+
+
+def retrieval_query(question: str, history: list[Turn]) -> str:
+    """A follow-up ("and what about tourism?") is searched together with the previous question."""
+    previous = [t.content for t in history if t.role == "user"]
+    if previous and (len(question.split()) <= 6 or _FOLLOW_UP.search(question)):
+        return f"{previous[-1]} {question}"
+    return question
+
+
+class Assistant:
+    """Holds the loaded components (embedder, store, writers) for many questions."""
+
+    def __init__(self, settings: Settings, *, embeddings=None, store=None, chat_models: dict | None = None):
+        self.settings = settings
+        self._embeddings, self._store = embeddings, store
+        self._chat_models = chat_models or {}
+        self._writers: dict[str, Writer] = {}
+        self._texts: OrderedDict[str, str] = OrderedDict()
+
+    @cached_property
+    def embeddings(self):
+        from rag.factory import make_embeddings
+
+        return self._embeddings or make_embeddings(self.settings)
+
+    @cached_property
+    def store(self):
+        from rag.factory import make_store
+
+        return self._store or make_store(self.settings, self.embeddings)
+
+    @cached_property
+    def searcher(self) -> Searcher:
+        return Searcher(self.store, self.embeddings)
+
+    def writer(self, backend: str) -> Writer:
+        if backend not in self._writers:
+            from rag.factory import make_writer
+
+            self._writers[backend] = make_writer(self.settings, backend, self._chat_models.get(backend))
+        return self._writers[backend]
+
+    def resolve_backend(self, requested: str | None = None) -> str:
+        from rag.factory import resolve_backend
+
+        if (requested or self.settings.backend) == "auto" and self._chat_models:
+            return next(iter(self._chat_models))
+        return resolve_backend(self.settings, requested)
+
+    def document_text(self, doc_id: str) -> str:
+        """Stored full text of a document (a small LRU: sentences are widened within it)."""
+        if doc_id not in self._texts:
+            found = self.store.document(doc_id)
+            self._texts[doc_id] = found[0] if found else ""
+            if len(self._texts) > 256:
+                self._texts.popitem(last=False)
+        return self._texts[doc_id]
+
+    def rank(self, question: str, as_of: date | None, history: list[Turn]) -> list[Passage]:
+        """Candidate sentences, best first, from documents that name the question's key terms."""
+        query = retrieval_query(question, history)
+        hits = self.searcher.search(SearchRequest(query, as_of, k=self.settings.top_k + 2))
+        return answerable(query, rank_sentences(query, hits, self.embeddings), self.document_text)
+
+    def events(
+        self, question: str, as_of: date | None = None, backend: str | None = None, history: list[Turn] = ()
+    ) -> Iterator[Event]:
+        history = list(history)
+        chosen = self.resolve_backend(backend)
+        ranked = self.rank(question, as_of, history)
+        base = {"question": question, "as_of": as_of.isoformat() if as_of else ""}
+        if chosen != "extractive":
+            try:
+                yield Event("status", f"writing with the {chosen} model…")
+                writer = self.writer(chosen)
+                sources = writer.sources(question, ranked, self.document_text)
+                yield Event("sources", sources)
+                pieces = []
+                for piece in writer.stream(question, sources, history):
+                    pieces.append(piece)
+                    yield Event("token", piece)
+                text, citations = resolve("".join(pieces), sources)
+                if citations or is_refusal(text):
+                    yield Event("answer", Answer(answer=text, backend=chosen, citations=citations, **base))
+                    return
+                notice = f"The {chosen} model's answer cited no source, so the source sentences are shown instead."
+            except Exception as error:  # any model/server failure: never a traceback for the user
+                notice = f"The {chosen} backend failed ({_short(error)}); answering extractively."
+            yield Event("status", notice)
+        else:
+            notice = ""
+        yield Event("answer", self._extractive(question, ranked, history, notice, base))
+
+    def _extractive(self, question: str, ranked, history, notice: str, base: dict) -> Answer:
+        writer = self.writer("extractive") if "extractive" in self._writers else ExtractiveWriter()
+        sources = writer.sources(question, ranked, self.document_text)
+        text, citations = resolve("".join(writer.stream(question, sources, history)), sources)
+        return Answer(answer=text, backend="extractive", citations=citations, notice=notice, **base)
+
+    def ask(self, question: str, as_of: date | None = None, backend: str | None = None, history=()) -> Answer:
+        """The final answer (consumes :meth:`events`)."""
+        for event in self.events(question, as_of, backend, history):
+            if event.kind == "answer":
+                return event.value
+        raise RuntimeError("the pipeline ended without an answer")  # unreachable by construction
+
+
+def _short(error: Exception) -> str:
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return text[:200]

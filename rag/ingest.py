@@ -1,0 +1,127 @@
+"""Files → documents → chunks → embeddings → Chroma, idempotently.
+
+A document whose content hash is already stored costs one lookup and no embedding; a changed
+document replaces its chunks; a bad file or line is reported and the rest go on.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from rag.documents import Document, InputError
+from rag.embeddings import as_array
+from rag.loaders import SUPPORTED, iter_documents
+from rag.loaders.jsonl import FieldMap
+from rag.text import chunk_spans
+
+BATCH_DOCUMENTS = 32
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    updated: int = 0
+    skipped: int = 0
+    chunks: int = 0
+    errors: list[InputError] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return len(self.errors)
+
+    def summary(self) -> str:
+        return (
+            f"{self.added} added, {self.updated} updated, {self.skipped} unchanged (skipped), "
+            f"{self.failed} failed; {self.chunks} chunks written"
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "chunks": self.chunks,
+            "errors": [str(e) for e in self.errors],
+        }
+
+
+def count_documents(paths: Iterable[Path | str]) -> int:
+    """A cheap upper bound for the progress bar: files, plus lines of collections."""
+    total = 0
+    for path in map(Path, paths):
+        files = [f for f in path.rglob("*") if f.suffix.lower() in SUPPORTED] if path.is_dir() else [path]
+        for file in files:
+            if file.suffix.lower() == ".jsonl" and file.is_file():
+                with file.open("rb") as handle:
+                    total += sum(1 for line in handle if line.strip())
+            else:
+                total += 1
+    return total
+
+
+def _batches(items: Iterator, size: int) -> Iterator[list]:
+    while batch := list(islice(items, size)):
+        yield batch
+
+
+def embedding_text(doc: Document, chunk_text: str) -> str:
+    """What is embedded for a chunk: the title gives the chunk its context (who, what)."""
+    return f"{doc.title}\n\n{chunk_text}" if doc.title else chunk_text
+
+
+class Ingestor:
+    """Writes documents into a store with one embedder; reusable across calls."""
+
+    def __init__(self, store, embeddings, max_chars: int = 1000):
+        self.store, self.embeddings, self.max_chars = store, embeddings, max_chars
+
+    def _write_batch(self, docs: list[Document], report: IngestReport) -> None:
+        stored = self.store.stored_hashes([d.doc_id for d in docs])
+        fresh: dict[str, Document] = {}
+        for doc in docs:  # within a batch the last copy of an id wins
+            if stored.get(doc.doc_id) == doc.content_hash():
+                report.skipped += 1
+            else:
+                fresh[doc.doc_id] = doc
+        if not fresh:
+            return
+        plans = [(doc, chunk_spans(doc.text, self.max_chars)) for doc in fresh.values()]
+        texts = [embedding_text(doc, c.text) for doc, chunks in plans for c in chunks]
+        texts += [doc.title or doc.text[:300] for doc, _ in plans]
+        vectors = as_array(self.embeddings, texts)
+        cursor, title_row = 0, len(texts) - len(plans)
+        for number, (doc, chunks) in enumerate(plans):
+            self.store.write(doc, chunks, vectors[cursor : cursor + len(chunks)], vectors[title_row + number])
+            cursor += len(chunks)
+            report.chunks += len(chunks)
+            if doc.doc_id in stored:
+                report.updated += 1
+            else:
+                report.added += 1
+
+    def ingest(
+        self, paths: Iterable[Path | str], field_map: FieldMap | None = None, progress: bool | None = None
+    ) -> IngestReport:
+        """Ingest files/folders; errors are collected in the report, never raised."""
+        paths = list(paths)
+        report = IngestReport()
+        bar = _progress_bar(count_documents(paths), progress)
+        for batch in _batches(iter_documents(paths, field_map), BATCH_DOCUMENTS):
+            docs = [item for item in batch if isinstance(item, Document)]
+            report.errors += [item for item in batch if isinstance(item, InputError)]
+            self._write_batch(docs, report)
+            bar.update(len(batch))
+        bar.close()
+        return report
+
+
+def _progress_bar(total: int, progress: bool | None):
+    from tqdm import tqdm
+
+    show = progress if progress is not None else (sys.stderr.isatty() and total > BATCH_DOCUMENTS)
+    return tqdm(total=total, unit="doc", desc="indexing", disable=not show, file=sys.stderr)

@@ -1,0 +1,155 @@
+"""The Chroma store: chunks (embedded, with offsets) and documents (full text, content hash).
+
+Two collections share one prefix:
+
+* ``<prefix>_chunks``: one record per chunk; ``document`` is ``text[start:end]`` of its
+  document, metadata carries the document's id, offsets and dates (YYYYMMDD integers so
+  ``$gte``/``$lte`` filters work).
+* ``<prefix>_documents``: one record per document with the full text (quotes are checked
+  against it) and the content hash that makes re-ingestion idempotent. Its embedding is the
+  title's. It is written *after* the chunks, so a document whose record exists is complete.
+
+The same class talks to an embedded ``PersistentClient`` or to a ``chroma run`` server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+
+from rag.documents import Document, date_int
+from rag.settings import Settings, SettingsError
+from rag.text import Chunk
+
+# Exact-enough search on near-duplicate news text: HNSW defaults lose gold passages there.
+HNSW = {"hnsw": {"space": "cosine", "ef_search": 256, "ef_construction": 200, "max_neighbors": 32}}
+
+
+@dataclass
+class Hit:
+    """A retrieved chunk: its text is ``document_text[start:end]``."""
+
+    chunk_id: str
+    text: str
+    meta: dict
+    score: float  # cosine similarity, higher is closer
+
+    @property
+    def doc_id(self) -> str:
+        return self.meta["doc_id"]
+
+
+def make_client(settings: Settings):
+    """An embedded client in ``data_dir``, or an HTTP client when ``RAG_CHROMA_URL`` is set."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if not url.hostname:
+            raise SettingsError(f"RAG_CHROMA_URL: '{settings.chroma_url}' is not a URL like http://127.0.0.1:8000")
+        return chromadb.HttpClient(
+            host=url.hostname, port=url.port or 8000, ssl=url.scheme == "https", settings=chroma_settings
+        )
+    path = Path(settings.data_dir) / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def chunk_metadata(doc: Document, chunk: Chunk) -> dict:
+    return {
+        "doc_id": doc.doc_id,
+        "chunk": chunk.index,
+        "start": chunk.start,
+        "end": chunk.end,
+        **document_metadata(doc),
+    }
+
+
+def document_metadata(doc: Document) -> dict:
+    """What a citation shows, in Chroma's flat metadata types (no ``None``)."""
+    return {
+        "title": doc.title,
+        "url": doc.url,
+        "source": doc.source,
+        "place": doc.place,
+        "date": date_int(doc.date),
+        "published": date_int(doc.published),
+    }
+
+
+class ChromaStore:
+    """Chunks and documents of one index; all Chroma calls of the product live here."""
+
+    def __init__(self, settings: Settings, embedding_function, embedder: str):
+        self.client = make_client(settings)
+        self.embedder = embedder
+        prefix = settings.collection_prefix
+        self.chunks = self._collection(f"{prefix}_chunks", embedding_function)
+        self.documents = self._collection(f"{prefix}_documents", embedding_function)
+
+    def _collection(self, name: str, embedding_function):
+        collection = self.client.get_or_create_collection(
+            name, configuration=HNSW, metadata={"embedder": self.embedder}, embedding_function=embedding_function
+        )
+        built_with = (collection.metadata or {}).get("embedder")
+        if built_with and built_with != self.embedder:
+            raise SettingsError(
+                f"the index '{name}' was built with embeddings '{built_with}', not '{self.embedder}': "
+                "set RAG_EMBEDDINGS back, or use another RAG_DATA_DIR / RAG_COLLECTION_PREFIX"
+            )
+        return collection
+
+    def stored_hashes(self, doc_ids: list[str]) -> dict[str, str]:
+        """``doc_id -> content hash`` for the ids already stored completely."""
+        if not doc_ids:
+            return {}
+        found = self.documents.get(ids=list(dict.fromkeys(doc_ids)), include=["metadatas"])
+        return {i: m.get("hash", "") for i, m in zip(found["ids"], found["metadatas"], strict=True)}
+
+    def write(self, doc: Document, chunks: list[Chunk], vectors: np.ndarray, title_vector: np.ndarray) -> None:
+        """Replace ``doc``'s chunks, then record the document (the commit marker)."""
+        self.chunks.delete(where={"doc_id": doc.doc_id})
+        if chunks:
+            self.chunks.add(
+                ids=[f"{doc.doc_id}#{c.index}" for c in chunks],
+                documents=[c.text for c in chunks],
+                embeddings=vectors,
+                metadatas=[chunk_metadata(doc, c) for c in chunks],
+            )
+        meta = {**document_metadata(doc), "hash": doc.content_hash(), "chunks": len(chunks)}
+        self.documents.upsert(ids=[doc.doc_id], documents=[doc.text], embeddings=[title_vector], metadatas=[meta])
+
+    def delete(self, doc_id: str) -> None:
+        self.documents.delete(ids=[doc_id])
+        self.chunks.delete(where={"doc_id": doc_id})
+
+    def document(self, doc_id: str) -> tuple[str, dict] | None:
+        """The stored full text and metadata of a document."""
+        found = self.documents.get(ids=[doc_id], include=["documents", "metadatas"])
+        if not found["ids"]:
+            return None
+        return found["documents"][0], found["metadatas"][0]
+
+    def search(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[Hit]:
+        """The ``k`` chunks nearest to ``vector`` (optionally filtered on metadata)."""
+        total = self.chunks.count()
+        if total == 0:
+            return []
+        result = self.chunks.query(
+            query_embeddings=[np.asarray(vector, dtype=np.float32)],
+            n_results=min(k, total),
+            where=where or None,
+            include=["documents", "metadatas", "distances"],
+        )
+        rows = zip(
+            result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
+        )
+        return [Hit(i, text, meta, 1.0 - float(dist)) for i, text, meta, dist in rows]
+
+    def stats(self) -> dict:
+        return {"documents": self.documents.count(), "chunks": self.chunks.count()}
