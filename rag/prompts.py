@@ -23,7 +23,11 @@ def _environment(folder: str):
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     return Environment(
-        loader=FileSystemLoader(folder), undefined=StrictUndefined, keep_trailing_newline=False, autoescape=False
+        loader=FileSystemLoader(folder),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
     )
 
 

@@ -7,6 +7,7 @@ every sentence of context costs the user about half a second before the first wo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from langchain_core.language_models import BaseChatModel
@@ -16,6 +17,7 @@ from rag.answer.base import DocumentText, Turn, Writer, refusal_text
 from rag.answer.passages import Passage, chronological, merge_adjacent, widen
 from rag.prompts import render
 
+_MARKERS = re.compile(r"\s?\[\d+\]")
 MIN_SCORE = 0.30  # below this nothing is worth showing a model; it declines without a call
 
 
@@ -38,7 +40,8 @@ class ChatWriter(Writer):
 
     def messages(self, question: str, sources: list[Passage], history: list[Turn]) -> list:
         system = render("answer_system.j2", refusal=refusal_text())
-        user = render("answer_user.j2", sources=sources, history=history[-4:], question=question, max_sentences=4)
+        earlier = [Turn(t.role, _MARKERS.sub("", t.content)) for t in history[-4:]]  # old [n] mean other sources
+        user = render("answer_user.j2", sources=sources, history=earlier, question=question, max_sentences=4)
         return [SystemMessage(system), HumanMessage(user)]
 
     def stream(self, question: str, sources: list[Passage], history: list[Turn]) -> Iterator[str]:

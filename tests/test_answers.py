@@ -1,0 +1,76 @@
+"""Cited answers: the sample round trip, verbatim quotes, refusals, as-of dates."""
+
+from datetime import date
+
+import pytest
+from conftest import SERBIA_QUESTION
+
+from rag.assistant import Assistant
+from rag.settings import load_settings
+
+
+@pytest.fixture(scope="module")
+def assistant(sample_index, embeddings):
+    return Assistant(load_settings(data_dir=sample_index, backend="extractive"), embeddings=embeddings)
+
+
+def assert_citations_valid(answer, store):
+    """Every [n] resolves, every quote is a verbatim span of its stored document."""
+    import re
+
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert markers == {c.n for c in answer.citations}
+    for citation in answer.citations:
+        text, _ = store.document(citation.doc_id)
+        assert text[citation.start : citation.end] == citation.quote
+        assert citation.quote.strip()
+
+
+def test_serbia_energy_question_is_answered_from_the_sample(assistant):
+    answer = assistant.ask(SERBIA_QUESTION)
+    text = answer.answer.lower()
+    assert answer.backend == "extractive" and answer.citations
+    assert "alternative energy" in text or "green energy" in text
+    assert "production" in text and "export" in text
+    assert all(c.date == "2024-12-23" and c.source == "Trend" for c in answer.citations)
+    assert_citations_valid(answer, assistant.store)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What energy cooperation was discussed with Norway?",
+        "Who won the football World Cup in 2022?",
+        "What is the interest rate set by the central bank?",
+    ],
+)
+def test_questions_the_sources_cannot_answer_are_declined(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.citations == []
+    assert answer.answer == "The sources in the corpus do not answer this question."
+
+
+def test_as_of_date_hides_later_documents(assistant):
+    assert assistant.ask(SERBIA_QUESTION, as_of=date(2024, 12, 22)).citations == []
+    assert assistant.ask(SERBIA_QUESTION, as_of=date(2024, 12, 23)).citations
+
+
+def test_follow_up_uses_the_conversation(assistant):
+    from rag.answer.base import Turn
+
+    history = [Turn("user", "What did Azerbaijan and Serbia discuss about tourism?"), Turn("assistant", "…")]
+    answer = assistant.ask("And about air links?", history=history)
+    assert "direct air transport communication" in answer.answer
+
+
+def test_answers_from_a_mixed_corpus_cite_the_right_documents(mixed_index, embeddings):
+    settings, _, _ = mixed_index
+    mixed = Assistant(settings, embeddings=embeddings)
+    answer = mixed.ask(SERBIA_QUESTION)
+    assert {c.source for c in answer.citations} == {"Trend"}
+    assert_citations_valid(answer, mixed.store)
+    # A readout question is answered from the readouts, with their urls.
+    answer = mixed.ask("What did President Trump discuss with Crown Prince Mohammed bin Salman?")
+    assert answer.citations and all(c.url.startswith("https://www.whitehouse.gov/") for c in answer.citations)
+    assert "Saudi" in answer.answer
+    assert_citations_valid(answer, mixed.store)

@@ -1,0 +1,55 @@
+"""Prompt templates render strictly and match their reviewed snapshots.
+
+When a template is edited on purpose, refresh the snapshots with
+``UPDATE_SNAPSHOTS=1 make test`` and review the diff.
+"""
+
+import os
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from rag.answer.base import Turn, refusal_text
+from rag.answer.passages import Passage
+from rag.prompts import render
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+SOURCES = [
+    Passage(
+        "d1", 0, 10, "The importance of cooperation in alternative energy was noted.", "Meeting", "", "Trend", 20241223
+    ),
+    Passage("d2", 5, 20, "The two leaders discussed security.", "Readout", "https://x.example", "", 0),
+]
+CASES = {
+    "answer_system": ("answer_system.j2", {"refusal": "The sources in the corpus do not answer this question."}),
+    "answer_user": (
+        "answer_user.j2",
+        {
+            "sources": SOURCES,
+            "history": [Turn("user", "What about tourism?"), Turn("assistant", "Direct flights [1].")],
+            "question": "What energy cooperation was discussed with Serbia?",
+            "max_sentences": 4,
+        },
+    ),
+    "extractive_line": ("extractive_line.j2", {"date": "2024-12-23", "source": "Trend", "text": "Energy.", "n": 1}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_prompt_matches_snapshot(name):
+    template, variables = CASES[name]
+    rendered = render(template, **variables) + "\n"
+    snapshot = SNAPSHOTS / f"{name}.txt"
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        snapshot.write_text(rendered, encoding="utf-8")
+    assert rendered == snapshot.read_text(encoding="utf-8")
+
+
+def test_missing_variable_fails_loudly():
+    with pytest.raises(jinja2.UndefinedError):
+        render("answer_user.j2", sources=SOURCES, history=[], question="Q?")
+
+
+def test_refusal_sentence_comes_from_its_file():
+    assert refusal_text() == "The sources in the corpus do not answer this question."
