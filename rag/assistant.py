@@ -1,8 +1,9 @@
 """The question → cited answer pipeline, shared by the CLI, the UI and Python callers.
 
->>> from rag import Assistant, load_settings          # doctest: +SKIP
->>> Assistant(load_settings()).ask("What energy cooperation was discussed with Serbia?").answer  # doctest: +SKIP
-'- 2024-12-23, Trend: The importance of cooperation in the field of production and export …'
+    from rag import Assistant, load_settings
+    answer = Assistant(load_settings()).ask("What energy cooperation was discussed with Serbia?")
+    answer.answer     # '- 2024-12-23, Trend: … production and export of alternative energy was noted. [1]'
+    answer.citations  # [Citation(n=1, doc_id='corpus/2024-12-23-…', date='2024-12-23', source='Trend', quote=…)]
 
 ``events()`` yields the same work step by step (sources first, then streamed text, then the
 final answer) so a UI can show sources before a slow model has written anything. When a model
@@ -22,10 +23,12 @@ from typing import Any
 from rag.answer.base import Answer, Turn, Writer, is_refusal
 from rag.answer.citations import resolve
 from rag.answer.extractive import ExtractiveWriter
+from rag.answer.listing import ListWriter, is_list_question
 from rag.answer.passages import Passage, answerable, rank_sentences
-from rag.retrieval import Searcher, SearchRequest
+from rag.retrieval import Searcher, SearchRequest, SearchResult
 from rag.settings import Settings
 
+LIST_DOCUMENTS = 40
 _FOLLOW_UP = re.compile(
     r"^(and|but|also|what about|how about|then)\b|\b(it|they|them|that|this|those|he|she|his|her)\b", re.I
 )
@@ -69,7 +72,9 @@ class Assistant:
 
     @cached_property
     def searcher(self) -> Searcher:
-        return Searcher(self.store, self.embeddings)
+        from rag.factory import make_keyword_index
+
+        return Searcher(self.store, self.embeddings, make_keyword_index(self.settings))
 
     def writer(self, backend: str) -> Writer:
         if backend not in self._writers:
@@ -94,19 +99,37 @@ class Assistant:
                 self._texts.popitem(last=False)
         return self._texts[doc_id]
 
-    def rank(self, question: str, as_of: date | None, history: list[Turn]) -> list[Passage]:
-        """Candidate sentences, best first, from documents that name the question's key terms."""
+    def search(self, question: str, as_of: date | None, history: list[Turn], listing: bool = False) -> SearchResult:
         query = retrieval_query(question, history)
-        hits = self.searcher.search(SearchRequest(query, as_of, k=self.settings.top_k + 2))
-        return answerable(query, rank_sentences(query, hits, self.embeddings), self.document_text)
+        if listing:
+            return self.searcher.search(SearchRequest(query, as_of, k=LIST_DOCUMENTS, per_document=1))
+        return self.searcher.search(SearchRequest(query, as_of, k=self.settings.top_k + 2))
+
+    def rank(self, query: str, result: SearchResult, listing: bool = False) -> list[Passage]:
+        """Candidate sentences, best first, from documents that name the question's key terms."""
+        ranked = rank_sentences(query, result.hits, self.embeddings, embed=not listing)
+        return answerable(query, ranked, self.document_text)
 
     def events(
         self, question: str, as_of: date | None = None, backend: str | None = None, history: list[Turn] = ()
     ) -> Iterator[Event]:
         history = list(history)
         chosen = self.resolve_backend(backend)
-        ranked = self.rank(question, as_of, history)
-        base = {"question": question, "as_of": as_of.isoformat() if as_of else ""}
+        listing = is_list_question(question)
+        result = self.search(question, as_of, history, listing)
+        base = {
+            "question": question,
+            "as_of": as_of.isoformat() if as_of else "",
+            "retrieved": [self._url(h) for h in _first_per_document(result.hits)],
+        }
+        if result.period_empty:
+            text = f"No document in the corpus is dated {result.scope.label}."
+            yield Event("answer", Answer(answer=text, backend="extractive", **base))
+            return
+        ranked = self.rank(retrieval_query(question, history), result, listing)
+        if listing:
+            yield Event("answer", self._write(ListWriter(), question, ranked, history, "", base))
+            return
         if chosen != "extractive":
             try:
                 yield Event("status", f"writing with the {chosen} model…")
@@ -127,13 +150,17 @@ class Assistant:
             yield Event("status", notice)
         else:
             notice = ""
-        yield Event("answer", self._extractive(question, ranked, history, notice, base))
+        yield Event("answer", self._write(ExtractiveWriter(), question, ranked, history, notice, base))
 
-    def _extractive(self, question: str, ranked, history, notice: str, base: dict) -> Answer:
-        writer = self.writer("extractive") if "extractive" in self._writers else ExtractiveWriter()
+    def _write(self, writer: Writer, question: str, ranked, history, notice: str, base: dict) -> Answer:
+        """A whole answer from a writer that cannot fail (extractive, list)."""
         sources = writer.sources(question, ranked, self.document_text)
         text, citations = resolve("".join(writer.stream(question, sources, history)), sources)
-        return Answer(answer=text, backend="extractive", citations=citations, notice=notice, **base)
+        return Answer(answer=text, backend=writer.name, citations=citations, notice=notice, **base)
+
+    @staticmethod
+    def _url(hit) -> str:
+        return hit.meta.get("url") or hit.doc_id
 
     def ask(self, question: str, as_of: date | None = None, backend: str | None = None, history=()) -> Answer:
         """The final answer (consumes :meth:`events`)."""
@@ -141,6 +168,14 @@ class Assistant:
             if event.kind == "answer":
                 return event.value
         raise RuntimeError("the pipeline ended without an answer")  # unreachable by construction
+
+
+def _first_per_document(hits):
+    seen = set()
+    for hit in hits:
+        if hit.doc_id not in seen:
+            seen.add(hit.doc_id)
+            yield hit
 
 
 def _short(error: Exception) -> str:

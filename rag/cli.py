@@ -58,12 +58,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_ingest(args, settings) -> int:
-    from rag.factory import make_embeddings, make_store
+    from rag.factory import make_embeddings, make_keyword_index, make_store
     from rag.ingest import Ingestor
     from rag.loaders.jsonl import FieldMap
 
     embeddings = make_embeddings(settings)
-    report = Ingestor(make_store(settings, embeddings), embeddings).ingest(
+    store, keyword = make_store(settings, embeddings), make_keyword_index(settings)
+    report = Ingestor(store, embeddings, keyword).ingest(
         args.paths, FieldMap.parse(args.field), progress=False if args.no_progress else None
     )
     for error in report.errors:

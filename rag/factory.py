@@ -39,6 +39,13 @@ def make_store(settings: Settings, embeddings: Embeddings):
     return ChromaStore(settings, function, embedder_name(embeddings))
 
 
+def make_keyword_index(settings: Settings):
+    """The BM25 keyword index: a SQLite file in the data folder (also with a Chroma server)."""
+    from rag.keyword import KeywordIndex
+
+    return KeywordIndex(settings.data_dir / f"{settings.collection_prefix}_keyword.sqlite")
+
+
 def local_model_path(settings: Settings, prepare: bool = False):
     """The GGUF to load: ``RAG_LOCAL_MODEL_PATH``, else the packaged model (joined if asked)."""
     from rag.answer.local_llm import LocalModelUnavailable, model_ready, prepare_model

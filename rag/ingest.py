@@ -12,13 +12,21 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from rag.documents import Document, InputError
+from rag.documents import Document, InputError, date_int
 from rag.embeddings import as_array
 from rag.loaders import SUPPORTED, iter_documents
 from rag.loaders.jsonl import FieldMap
+from rag.store import chunk_id
 from rag.text import chunk_spans
 
 BATCH_DOCUMENTS = 32
+# Bump when chunking or metadata extraction changes: every document is then re-indexed once.
+PIPELINE_VERSION = 2
+
+
+def fingerprint(doc: Document) -> str:
+    """What decides "unchanged": the document's content and the pipeline that indexed it."""
+    return f"{doc.content_hash()}:v{PIPELINE_VERSION}"
 
 
 @dataclass
@@ -77,14 +85,14 @@ def embedding_text(doc: Document, chunk_text: str) -> str:
 class Ingestor:
     """Writes documents into a store with one embedder; reusable across calls."""
 
-    def __init__(self, store, embeddings, max_chars: int = 1000):
-        self.store, self.embeddings, self.max_chars = store, embeddings, max_chars
+    def __init__(self, store, embeddings, keyword=None, max_chars: int = 1000):
+        self.store, self.embeddings, self.keyword, self.max_chars = store, embeddings, keyword, max_chars
 
     def _write_batch(self, docs: list[Document], report: IngestReport) -> None:
         stored = self.store.stored_hashes([d.doc_id for d in docs])
         fresh: dict[str, Document] = {}
         for doc in docs:  # within a batch the last copy of an id wins
-            if stored.get(doc.doc_id) == doc.content_hash():
+            if stored.get(doc.doc_id) == fingerprint(doc):
                 report.skipped += 1
             else:
                 fresh[doc.doc_id] = doc
@@ -96,7 +104,11 @@ class Ingestor:
         vectors = as_array(self.embeddings, texts)
         cursor, title_row = 0, len(texts) - len(plans)
         for number, (doc, chunks) in enumerate(plans):
-            self.store.write(doc, chunks, vectors[cursor : cursor + len(chunks)], vectors[title_row + number])
+            mark = fingerprint(doc)
+            self.store.write(doc, chunks, vectors[cursor : cursor + len(chunks)], vectors[title_row + number], mark)
+            if self.keyword is not None:
+                rows = [(chunk_id(doc.doc_id, c.index), c.text, date_int(doc.date)) for c in chunks]
+                self.keyword.replace(doc.doc_id, mark, rows)
             cursor += len(chunks)
             report.chunks += len(chunks)
             if doc.doc_id in stored:
@@ -117,6 +129,10 @@ class Ingestor:
             self._write_batch(docs, report)
             bar.update(len(batch))
         bar.close()
+        if self.keyword is not None:  # documents written by other processes, or before a crash
+            from rag.keyword import sync
+
+            sync(self.keyword, self.store)
         return report
 
 

@@ -1,20 +1,30 @@
-"""Finding the chunks that can answer a question.
+"""Finding the documents that can answer a question: hybrid, date-aware, spread over documents.
 
-Dense search in Chroma (over-fetched), re-scored with lexical overlap and the question's key
-terms, limited to documents dated on or before the as-of date, and spread over documents so
-one long briefing cannot fill every slot. ``BriefingRetriever`` exposes the same search as a
-LangChain ``BaseRetriever``.
+1. The question's period is resolved against the as-of date ("in March 2022", "since April",
+   "last month"); documents dated outside it are filtered out in both indexes. A period with no
+   documents is reported as such, never silently widened.
+2. Dense search (Chroma, cosine) and keyword search (SQLite FTS5, BM25) each return a ranking;
+   they are fused with reciprocal-rank fusion together with a third ranking by how many of the
+   question's names (countries, people) a chunk mentions.
+3. "Latest"/"most recent" questions prefer the newest of the relevant documents.
+4. At most ``per_document`` chunks per document, so one long briefing cannot fill every slot.
+
+``hit.score`` stays a calibrated relevance (cosine plus lexical bonuses) that answer writers
+threshold on; the fused rank only orders. ``BriefingRetriever`` is the LangChain view.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+import time
+from dataclasses import dataclass, field
 from datetime import date
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 
+from rag.dates import DateScope, parse_scope
 from rag.documents import date_int
 from rag.embeddings import as_array
 from rag.lexical import key_terms, overlap, stems
@@ -22,6 +32,8 @@ from rag.store import Hit
 
 LEXICAL_WEIGHT = 0.15
 KEY_TERM_WEIGHT = 0.10
+RRF_K = 60
+LATEST_BAND = 0.9  # "latest": the newest among hits scoring within 90% of the best
 
 
 @dataclass
@@ -32,24 +44,103 @@ class SearchRequest:
     per_document: int = 2
 
 
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    scope: DateScope = field(default_factory=DateScope)
+    period_empty: bool = False  # the question's period holds no document at all
+
+    def doc_ids(self) -> list[str]:
+        """Documents in rank order (for Hits@k)."""
+        return list(dict.fromkeys(h.doc_id for h in self.hits))
+
+
+def date_filter(since: int, until: int) -> dict | None:
+    parts = []
+    if since:
+        parts.append({"date": {"$gte": since}})
+    if until:
+        parts.append({"date": {"$lte": until}})
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+def rrf(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
+    """Reciprocal-rank fusion: ``sum(1 / (k + rank))`` over the rankings an id appears in.
+
+    >>> sorted(rrf([["a", "b"], ["b", "c"]]).items())
+    [('a', 0.01639344262295082), ('b', 0.03252247488101534), ('c', 0.016129032258064516)]
+    """
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking):
+            fused[item] = fused.get(item, 0.0) + 1.0 / (k + rank + 1)
+    return fused
+
+
 class Searcher:
-    """Dense + lexical re-scoring over one store."""
+    """Hybrid search over one store and its keyword index."""
 
-    def __init__(self, store, embeddings, fetch: int = 60):
-        self.store, self.embeddings, self.fetch = store, embeddings, fetch
+    def __init__(self, store, embeddings, keyword=None, fetch: int = 60, sync_every: float = 5.0):
+        self.store, self.embeddings, self.keyword = store, embeddings, keyword
+        self.fetch, self.sync_every = fetch, sync_every
+        self._synced_at = 0.0
+        self._sync_lock = threading.Lock()
 
-    def search(self, request: SearchRequest) -> list[Hit]:
+    def _sync_keyword_index(self) -> None:
+        """Catch up with documents another process ingested (cheap when nothing changed)."""
+        if self.keyword is None or time.monotonic() - self._synced_at < self.sync_every:
+            return
+        from rag.keyword import sync
+
+        with self._sync_lock:
+            sync(self.keyword, self.store)
+            self._synced_at = time.monotonic()
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        as_of = request.as_of or date.today()
+        scope = parse_scope(request.question, as_of)
+        since, until = date_int(scope.since), date_int(min(scope.until or as_of, as_of))
+        where = date_filter(since, until)
+        if (scope.since or scope.until) and not self.store.any_chunk(where):
+            return SearchResult([], scope, period_empty=True)
         vector = as_array(self.embeddings, [request.question])[0]
-        where = {"date": {"$lte": date_int(request.as_of)}} if request.as_of else None
-        hits = self.store.search(vector, max(self.fetch, request.k * 4), where)
-        question_stems, terms = stems(request.question), key_terms(request.question)
+        fetch = max(self.fetch, request.k * 4)
+        dense = self.store.search(vector, fetch, where)
+        hits = {h.chunk_id: h for h in dense}
+        sparse: list[str] = []
+        if self.keyword is not None:
+            self._sync_keyword_index()
+            sparse = [chunk for chunk, _ in self.keyword.search(request.question, fetch, since, until or 99991231)]
+            missing = [c for c in sparse if c not in hits]
+            hits.update((h.chunk_id, h) for h in self.store.get_chunks(missing, vector))
+        ranked = self._fuse(request.question, list(hits.values()), [h.chunk_id for h in dense], sparse)
+        if scope.latest:
+            ranked = _newest_first(ranked)
+        return SearchResult(_spread(ranked, request.k, request.per_document), scope)
+
+    def _fuse(self, question: str, hits: list[Hit], dense: list[str], sparse: list[str]) -> list[Hit]:
+        question_stems, terms = stems(question), set(key_terms(question))
+        coverage = {}
         for hit in hits:
             haystack = f"{hit.meta.get('title', '')} {hit.text}"
-            hit.score += LEXICAL_WEIGHT * overlap(question_stems, haystack)
-            if terms:
-                hit.score += KEY_TERM_WEIGHT * overlap(set(terms), haystack)
-        hits.sort(key=lambda h: h.score, reverse=True)
-        return _spread(hits, request.k, request.per_document)
+            coverage[hit.chunk_id] = overlap(terms, haystack) if terms else 0.0
+            hit.score += LEXICAL_WEIGHT * overlap(question_stems, haystack) + KEY_TERM_WEIGHT * coverage[hit.chunk_id]
+        rankings = [dense, sparse] if sparse else [dense]
+        if terms:
+            rankings.append(sorted(coverage, key=lambda c: -coverage[c]))
+        fused = rrf(rankings)
+        return sorted(hits, key=lambda h: fused.get(h.chunk_id, 0.0), reverse=True)
+
+
+def _newest_first(hits: list[Hit]) -> list[Hit]:
+    if not hits:
+        return hits
+    best = max(h.score for h in hits)
+    band = [h for h in hits if h.score >= best * LATEST_BAND]
+    rest = [h for h in hits if h.score < best * LATEST_BAND]
+    return sorted(band, key=lambda h: h.meta.get("date", 0), reverse=True) + rest
 
 
 def _spread(hits: list[Hit], k: int, per_document: int) -> list[Hit]:
@@ -73,5 +164,7 @@ class BriefingRetriever(BaseRetriever):
     k: int = 8
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
-        hits = self.searcher.search(SearchRequest(query, self.as_of, self.k))
-        return [LCDocument(page_content=h.text, metadata={**h.meta, "score": h.score}, id=h.chunk_id) for h in hits]
+        result = self.searcher.search(SearchRequest(query, self.as_of, self.k))
+        return [
+            LCDocument(page_content=h.text, metadata={**h.meta, "score": h.score}, id=h.chunk_id) for h in result.hits
+        ]

@@ -60,6 +60,10 @@ def make_client(settings: Settings):
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
+def chunk_id(doc_id: str, index: int) -> str:
+    return f"{doc_id}#{index}"
+
+
 def chunk_metadata(doc: Document, chunk: Chunk) -> dict:
     return {
         "doc_id": doc.doc_id,
@@ -111,18 +115,47 @@ class ChromaStore:
         found = self.documents.get(ids=list(dict.fromkeys(doc_ids)), include=["metadatas"])
         return {i: m.get("hash", "") for i, m in zip(found["ids"], found["metadatas"], strict=True)}
 
-    def write(self, doc: Document, chunks: list[Chunk], vectors: np.ndarray, title_vector: np.ndarray) -> None:
+    def write(
+        self, doc: Document, chunks: list[Chunk], vectors: np.ndarray, title_vector: np.ndarray, fingerprint: str
+    ) -> None:
         """Replace ``doc``'s chunks, then record the document (the commit marker)."""
         self.chunks.delete(where={"doc_id": doc.doc_id})
         if chunks:
             self.chunks.add(
-                ids=[f"{doc.doc_id}#{c.index}" for c in chunks],
+                ids=[chunk_id(doc.doc_id, c.index) for c in chunks],
                 documents=[c.text for c in chunks],
                 embeddings=vectors,
                 metadatas=[chunk_metadata(doc, c) for c in chunks],
             )
-        meta = {**document_metadata(doc), "hash": doc.content_hash(), "chunks": len(chunks)}
+        meta = {**document_metadata(doc), "hash": fingerprint, "chunks": len(chunks)}
         self.documents.upsert(ids=[doc.doc_id], documents=[doc.text], embeddings=[title_vector], metadatas=[meta])
+
+    def document_hashes(self, page: int = 5000) -> dict[str, str]:
+        """``doc_id -> content hash`` of every complete document (paged: archives are large)."""
+        hashes, offset = {}, 0
+        while True:
+            found = self.documents.get(include=["metadatas"], limit=page, offset=offset)
+            hashes.update((i, m.get("hash", "")) for i, m in zip(found["ids"], found["metadatas"], strict=True))
+            if len(found["ids"]) < page:
+                return hashes
+            offset += page
+
+    def chunks_of(self, doc_ids: list[str]) -> dict[str, list[tuple[str, str, int]]]:
+        """``doc_id -> [(chunk_id, text, date)]`` for the keyword index."""
+        found = self.chunks.get(where={"doc_id": {"$in": list(doc_ids)}}, include=["documents", "metadatas"])
+        out: dict[str, list] = {}
+        rows = zip(found["ids"], found["documents"], found["metadatas"], strict=True)
+        for chunk_id, text, meta in rows:
+            out.setdefault(meta["doc_id"], []).append((chunk_id, text, meta.get("date", 0)))
+        return out
+
+    def get_chunks(self, chunk_ids: list[str], vector: np.ndarray) -> list[Hit]:
+        """Chunks by id (keyword hits), scored by cosine similarity to ``vector``."""
+        if not chunk_ids:
+            return []
+        found = self.chunks.get(ids=list(chunk_ids), include=["documents", "metadatas", "embeddings"])
+        rows = zip(found["ids"], found["documents"], found["metadatas"], found["embeddings"], strict=True)
+        return [Hit(i, text, meta, float(np.dot(emb, vector))) for i, text, meta, emb in rows]
 
     def delete(self, doc_id: str) -> None:
         self.documents.delete(ids=[doc_id])
@@ -150,6 +183,10 @@ class ChromaStore:
             result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
         )
         return [Hit(i, text, meta, 1.0 - float(dist)) for i, text, meta, dist in rows]
+
+    def any_chunk(self, where: dict | None) -> bool:
+        """Whether any chunk matches ``where`` (a date filter that matches nothing is reported)."""
+        return bool(self.chunks.get(where=where or None, limit=1, include=[])["ids"])
 
     def stats(self) -> dict:
         return {"documents": self.documents.count(), "chunks": self.chunks.count()}

@@ -1,4 +1,4 @@
-"""Sentence spans and sentence-aware chunks, always as character offsets into the document.
+r"""Sentence spans and sentence-aware chunks, always as character offsets into the document.
 
 Everything downstream quotes the document verbatim, so nothing here rewrites text: a
 sentence or a chunk is a ``(start, end)`` pair and its text is ``document[start:end]``.
@@ -8,6 +8,9 @@ sentence or a chunk is a ``(start, end)`` pair and its text is ``document[start:
 ['BAKU, Azerbaijan, December 23.', "Azerbaijani Foreign Minister met Serbia's PM.", 'Trend reports.']
 >>> sentence_spans("Secretary Blinken met the U.S. Ambassador. Then he left.")
 [(0, 42), (43, 56)]
+>>> text = "President Biden met Prime Minister Kishida Fumio of\nJapan today.\nThey discussed trade."
+>>> [text[s:e] for s, e in sentence_spans(text)]
+['President Biden met Prime Minister Kishida Fumio of\nJapan today.', 'They discussed trade.']
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ _ABBREVIATIONS = frozenset(
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then
 # either whitespace or (scraping artefact) an upper-case letter glued to the full stop.
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|[A-Z“\"]|$)")
-_PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*[A-Z“\"\-•*#])")
+# A blank line, or a line break after sentence-final punctuation or before a bullet, ends a
+# block; other single line breaks are hard-wrapped text ("Prime Minister Kishida Fumio of\nJapan").
+_PARAGRAPH = re.compile(r"\n\s*\n|(?<=[.!?:;\"”’)])[ \t]*\n|\n(?=[ \t]*[\-•*#]\s)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 

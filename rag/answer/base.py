@@ -40,6 +40,7 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     notice: str = ""
     as_of: str = ""
+    retrieved: list[str] = field(default_factory=list)  # document urls/ids in rank order
 
     @property
     def declined(self) -> bool:
@@ -53,6 +54,7 @@ class Answer:
             "as_of": self.as_of,
             "notice": self.notice,
             "citations": [c.as_dict() for c in self.citations],
+            "retrieved": self.retrieved,
         }
 
 

@@ -69,13 +69,20 @@ def sentences_of(hits: list[Hit]) -> tuple[list[Passage], list[float]]:
     return out, chunk_scores
 
 
-def rank_sentences(question: str, hits: list[Hit], embeddings) -> list[Passage]:
-    """Sentences of ``hits``, best first, each carrying its relevance score."""
+def rank_sentences(question: str, hits: list[Hit], embeddings, embed: bool = True) -> list[Passage]:
+    """Sentences of ``hits``, best first, each carrying its relevance score.
+
+    ``embed=False`` skips embedding the sentences (lexical and chunk scores only): for list
+    questions over dozens of documents, where one best line per document is enough.
+    """
     candidates, chunk_scores = sentences_of(hits)
     if not candidates:
         return []
-    vectors = as_array(embeddings, [question] + [p.text for p in candidates])
-    similarity = vectors[1:] @ vectors[0]
+    if embed:
+        vectors = as_array(embeddings, [question] + [p.text for p in candidates])
+        similarity = vectors[1:] @ vectors[0]
+    else:
+        similarity = np.array(chunk_scores)
     question_stems = stems(question)
     scored = []
     for passage, sim, chunk_score in zip(candidates, similarity, chunk_scores, strict=True):

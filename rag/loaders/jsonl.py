@@ -34,6 +34,9 @@ KNOWN_HOSTS = {
     "state.gov": "U.S. Department of State",
     "www.whitehouse.gov": "The White House",
     "whitehouse.gov": "The White House",
+    "bidenwhitehouse.archives.gov": "The White House",
+    "trumpwhitehouse.archives.gov": "The White House",
+    "obamawhitehouse.archives.gov": "The White House",
 }
 
 

@@ -1,0 +1,208 @@
+"""Dates in questions, resolved against an as-of date into a period to filter on.
+
+>>> as_of = date(2022, 6, 15)
+>>> parse_scope("calls with Aliyev in March 2022", as_of).range()
+(datetime.date(2022, 3, 1), datetime.date(2022, 3, 31))
+>>> parse_scope("what did they discuss on 11 May?", as_of).range()
+(datetime.date(2022, 5, 11), datetime.date(2022, 5, 11))
+>>> parse_scope("contacts with Serbia since April", as_of).range()
+(datetime.date(2022, 4, 1), datetime.date(2022, 6, 15))
+>>> parse_scope("anything last month?", as_of).range()
+(datetime.date(2022, 5, 1), datetime.date(2022, 5, 31))
+>>> parse_scope("the latest call with Japan", as_of).latest
+True
+>>> parse_scope("meetings this year", as_of).label
+'this year (2022-01-01 to 2022-06-15)'
+>>> parse_scope("What energy cooperation was discussed with Serbia?", as_of).active
+False
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTHS = {name: number for number, name in enumerate(calendar.month_name) if name} | {
+    name: number for number, name in enumerate(calendar.month_abbr) if name
+}
+MONTHS["Sept"] = 9
+_MONTH = r"(?P<{p}month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_PART = r"(?:(?P<{p}part>early|mid|mid-|late|end of|beginning of|the end of|the beginning of)\s+)?"
+_DAY = r"(?P<{p}day>\d{{1,2}})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<{p}year>(?:19|20)\d\d)"
+
+
+def _expr(p: str) -> str:
+    """A date expression: 11 May 2022 | May 11, 2022 | early May 2022 | May | 2022 | 2022-05-11."""
+    f = {"p": p}
+    iso = rf"(?P<{p}iso>\d{{4}}-\d{{2}}-\d{{2}})"
+    day_month = rf"{_DAY.format(**f)}\s+(?:of\s+)?{_MONTH.format(**f)}(?:,?\s+{_YEAR.format(**f)})?"
+    month_day = (
+        rf"{_MONTH.format(**f).replace('month>', 'month2>')}\s+(?P<{p}day2>\d{{1,2}})(?:st|nd|rd|th)?"
+        rf"(?:,?\s+(?P<{p}year2>(?:19|20)\d\d))?"
+    )
+    month_year = (
+        rf"{_PART.format(**f)}{_MONTH.format(**f).replace('month>', 'month3>')}"
+        rf"(?:\s+(?:of\s+)?(?P<{p}year3>(?:19|20)\d\d))?"
+    )
+    year = rf"{_YEAR.format(**f).replace('year>', 'year4>')}"
+    return rf"(?:{iso}|{day_month}|{month_day}|{month_year}|{year})"
+
+
+_BETWEEN = re.compile(rf"\b(?:between|from)\s+{_expr('a')}\s+(?:and|to|until|-)\s+{_expr('b')}\b", re.I)
+_RELATION = re.compile(rf"\b(?P<rel>since|after|before|until|till|in|on|during|from|of)?\s*{_expr('x')}\b", re.I)
+_RELATIVE = re.compile(
+    r"\b(?P<which>this|last|past|previous|current)\s+(?:(?P<n>\d+|two|three|four|six)\s+)?"
+    r"(?P<unit>year|month|week|day|quarter)s?\b|\b(?P<word>today|yesterday|recently|lately)\b",
+    re.I,
+)
+_LATEST = re.compile(
+    r"\b(latest|most recent|newest|last (?:call|meeting|visit|contact|conversation|talks?|readout))\b", re.I
+)
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "six": 6}
+
+
+@dataclass(frozen=True)
+class DateScope:
+    """A period (inclusive) and/or a wish for the most recent documents."""
+
+    since: date | None = None
+    until: date | None = None
+    latest: bool = False
+    phrase: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.since or self.until or self.latest)
+
+    def range(self) -> tuple[date | None, date | None]:
+        return self.since, self.until
+
+    @property
+    def label(self) -> str:
+        span = f"{self.since.isoformat() if self.since else '…'} to {self.until.isoformat() if self.until else '…'}"
+        return f"{self.phrase} ({span})" if self.phrase else span
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _period(groups: dict, p: str, as_of: date) -> tuple[date, date] | None:
+    """The first and last day an expression can mean (a bare month: its latest one by as_of)."""
+    g = {k[len(p) :]: v for k, v in groups.items() if k.startswith(p) and v}
+    try:
+        if "iso" in g:
+            day = date.fromisoformat(g["iso"])
+            return day, day
+        if "day" in g or "day2" in g:
+            month = MONTHS[(g.get("month") or g.get("month2")).capitalize()]
+            day_number = int(g.get("day") or g["day2"])
+            year = int(g.get("year") or g.get("year2") or 0) or _latest_year(month, as_of, day_number)
+            day = date(year, month, day_number)
+            return day, day
+        if "month3" in g:
+            month = MONTHS[g["month3"].capitalize()]
+            year = int(g.get("year3") or 0) or _latest_year(month, as_of)
+            first, last = date(year, month, 1), _month_end(year, month)
+            return _part(first, last, (g.get("part") or "").lower())
+        if "year4" in g:
+            year = int(g["year4"])
+            return date(year, 1, 1), date(year, 12, 31)
+    except (KeyError, ValueError):
+        return None
+    return None
+
+
+def _latest_year(month: int, as_of: date, day: int = 1) -> int:
+    return as_of.year if (month, day) <= (as_of.month, as_of.day) else as_of.year - 1
+
+
+def _part(first: date, last: date, part: str) -> tuple[date, date]:
+    if part == "early" or "beginning" in part:
+        return first, first.replace(day=10)
+    if part.startswith("mid"):
+        return first.replace(day=11), first.replace(day=20)
+    if part == "late" or "end" in part:
+        return first.replace(day=21), last
+    return first, last
+
+
+def _relative(match: re.Match, as_of: date) -> tuple[date, date] | None:
+    word = (match.group("word") or "").lower()
+    if word == "today":
+        return as_of, as_of
+    if word == "yesterday":
+        day = as_of - timedelta(days=1)
+        return day, day
+    if word in ("recently", "lately"):
+        return as_of - timedelta(days=90), as_of
+    which, unit = match.group("which").lower(), match.group("unit").lower()
+    count = match.group("n")
+    if count or which == "past":
+        n = int(_NUMBERS.get(str(count).lower(), count or 1))
+        days = {"day": 1, "week": 7, "month": 30, "quarter": 91, "year": 365}[unit] * n
+        return as_of - timedelta(days=days), as_of
+    if unit == "year":
+        year = as_of.year - (which in ("last", "previous"))
+        return date(year, 1, 1), (as_of if year == as_of.year else date(year, 12, 31))
+    if unit == "month":
+        if which in ("last", "previous"):
+            last = as_of.replace(day=1) - timedelta(days=1)
+            return last.replace(day=1), last
+        return as_of.replace(day=1), as_of
+    if unit == "week":
+        monday = as_of - timedelta(days=as_of.weekday())
+        if which in ("last", "previous"):
+            return monday - timedelta(days=7), monday - timedelta(days=1)
+        return monday, as_of
+    if unit == "day":
+        return as_of - timedelta(days=1), as_of
+    return None
+
+
+def _apply(relation: str, first: date, last: date, as_of: date) -> tuple[date | None, date | None]:
+    if relation in ("since", "from"):
+        return first, as_of
+    if relation == "after":
+        return last + timedelta(days=1), as_of
+    if relation in ("before",):
+        return None, first - timedelta(days=1)
+    if relation in ("until", "till"):
+        return None, last
+    return first, last
+
+
+def parse_scope(question: str, as_of: date) -> DateScope:
+    """The period a question asks about, resolved against ``as_of`` (never after it)."""
+    latest = bool(_LATEST.search(question))
+    between = _BETWEEN.search(question)
+    if between:
+        a, b = _period(between.groupdict(), "a", as_of), _period(between.groupdict(), "b", as_of)
+        if a and b:
+            return DateScope(a[0], min(b[1], as_of), latest, between.group(0).strip())
+    for match in _RELATION.finditer(question):
+        period = _period(match.groupdict(), "x", as_of)
+        if period is None or _is_bare_number_or_may(match):
+            continue
+        since, until = _apply((match.group("rel") or "").lower(), period[0], period[1], as_of)
+        until = min(until, as_of) if until else as_of
+        return DateScope(since, until, latest, match.group(0).strip())
+    relative = _RELATIVE.search(question)
+    if relative:
+        period = _relative(relative, as_of)
+        if period:
+            return DateScope(period[0], period[1], latest, relative.group(0).strip())
+    return DateScope(latest=latest, phrase="latest" if latest else "")
+
+
+def _is_bare_number_or_may(match: re.Match) -> bool:
+    """'may' the verb and bare years inside other numbers are not dates."""
+    g = match.groupdict()
+    month3 = g.get("xmonth3")
+    if not month3 or g.get("xyear3"):
+        return False
+    # lower-case "may" is the verb; a bare "May" only counts after "in"/"on"/"since"…
+    return month3 == "may" or (month3.lower() == "may" and not match.group("rel"))

@@ -1,0 +1,114 @@
+"""The keyword index: SQLite FTS5 (BM25 ranking) beside Chroma, kept in step by content hash.
+
+Chroma is the source of truth. This index is a derived, persisted cache in the data folder:
+``sync()`` compares the document hashes it holds with the store's and re-indexes only the
+documents that were added, changed or deleted. So it is incremental after an ingest, repairs
+itself after a crash between the two writes, and works the same when Chroma is a shared server
+(each app instance keeps its own keyword cache and syncs it).
+
+>>> import tempfile, pathlib
+>>> index = KeywordIndex(pathlib.Path(tempfile.mkdtemp()) / "k.sqlite")
+>>> index.replace("d1", "h1", [("d1#0", "Energy cooperation with Serbia", 20241223)])
+>>> index.replace("d2", "h2", [("d2#0", "Tourism and direct flights", 20241224)])
+>>> [hit[0] for hit in index.search("serbian energy", 5)]
+['d1#0']
+>>> index.search("flights", 5, since=20250101)
+[]
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from pathlib import Path
+
+_TOKEN = re.compile(r"[A-Za-zÀ-ž0-9]+")
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (doc_id TEXT PRIMARY KEY, hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS chunks (rowid INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE, doc_id TEXT, date INTEGER);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE INDEX IF NOT EXISTS chunks_date ON chunks(date);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(text, tokenize = 'porter unicode61 remove_diacritics 2');
+"""
+
+
+def fts_query(text: str) -> str:
+    """Free text to an FTS5 OR-query of quoted terms (no operators leak in from user text)."""
+    from rag.lexical import STOPWORDS
+
+    terms = [t for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS and len(t) > 1]
+    return " OR ".join(f'"{t}"' for t in dict.fromkeys(terms))
+
+
+class KeywordIndex:
+    """BM25 over chunk texts; one SQLite file, safe to share between threads of one process."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._lock = threading.Lock()
+        with self._lock:
+            self._db.executescript(_SCHEMA)
+
+    def hashes(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._db.execute("SELECT doc_id, hash FROM documents"))
+
+    def replace(self, doc_id: str, content_hash: str, chunks: list[tuple[str, str, int]]) -> None:
+        """Atomically replace a document's chunks ``(chunk_id, text, date)``."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                self._delete(doc_id)
+                for chunk_id, text, date in chunks:
+                    cursor = self._db.execute(
+                        "INSERT INTO chunks(chunk_id, doc_id, date) VALUES (?, ?, ?)", (chunk_id, doc_id, date)
+                    )
+                    self._db.execute("INSERT INTO chunk_text(rowid, text) VALUES (?, ?)", (cursor.lastrowid, text))
+                self._db.execute("INSERT OR REPLACE INTO documents VALUES (?, ?)", (doc_id, content_hash))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def _delete(self, doc_id: str) -> None:
+        self._db.execute("DELETE FROM chunk_text WHERE rowid IN (SELECT rowid FROM chunks WHERE doc_id = ?)", (doc_id,))
+        self._db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+        self._db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+
+    def delete(self, doc_id: str) -> None:
+        with self._lock:
+            self._delete(doc_id)
+
+    def search(self, text: str, k: int, since: int = 0, until: int = 99991231) -> list[tuple[str, float]]:
+        """``(chunk_id, bm25 score)`` best first (higher is better), within a date range."""
+        query = fts_query(text)
+        if not query:
+            return []
+        sql = """SELECT chunks.chunk_id, -bm25(chunk_text) AS score FROM chunk_text
+                 JOIN chunks ON chunks.rowid = chunk_text.rowid
+                 WHERE chunk_text MATCH ? AND chunks.date BETWEEN ? AND ?
+                 ORDER BY bm25(chunk_text) LIMIT ?"""
+        with self._lock:
+            return list(self._db.execute(sql, (query, since, until, k)))
+
+    def count(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+
+
+def sync(index: KeywordIndex, store, batch: int = 64) -> int:
+    """Bring ``index`` in step with ``store``; returns how many documents were (re)indexed."""
+    stored = store.document_hashes()
+    held = index.hashes()
+    for doc_id in set(held) - set(stored):
+        index.delete(doc_id)
+    stale = [doc_id for doc_id, content_hash in stored.items() if held.get(doc_id) != content_hash]
+    for first in range(0, len(stale), batch):
+        ids = stale[first : first + batch]
+        chunks = store.chunks_of(ids)
+        for doc_id in ids:
+            index.replace(doc_id, stored[doc_id], chunks.get(doc_id, []))
+    return len(stale)

@@ -1,0 +1,34 @@
+"""The packaged local model (Qwen2.5-Coder-1.5B on llama-cpp-python). Run with `make test-llm`."""
+
+import pytest
+from conftest import SERBIA_QUESTION
+
+from rag.assistant import Assistant
+from rag.settings import load_settings
+
+pytestmark = pytest.mark.llm
+
+
+@pytest.fixture(scope="module")
+def assistant(sample_index, embeddings):
+    from rag.factory import local_available
+
+    settings = load_settings(data_dir=sample_index, backend="local")
+    if not local_available(settings):
+        pytest.skip("the local model is not installed: run `make install-llm` (1.1 GB, compiles llama-cpp-python)")
+    return Assistant(settings, embeddings=embeddings)
+
+
+def test_local_model_answers_the_sample_question_with_citations(assistant):
+    events = list(assistant.events(SERBIA_QUESTION))
+    answer = events[-1].value
+    assert answer.backend == "local", answer.notice
+    assert any(e.kind == "token" for e in events)  # streamed
+    assert "[1]" in answer.answer and answer.citations
+    assert any(word in answer.answer.lower() for word in ("alternative energy", "green energy"))
+    assert all(c.date == "2024-12-23" and c.source == "Trend" for c in answer.citations)
+
+
+def test_local_model_declines_what_the_sources_do_not_say(assistant):
+    answer = assistant.ask("What was agreed about the Serbian lithium mine?")
+    assert answer.citations == [] and "do not answer" in answer.answer
