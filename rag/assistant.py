@@ -24,7 +24,7 @@ from rag.answer.base import Answer, Turn, Writer, is_refusal
 from rag.answer.citations import resolve
 from rag.answer.extractive import ExtractiveWriter
 from rag.answer.listing import ListWriter, is_list_question
-from rag.answer.passages import Passage, answerable, rank_sentences
+from rag.answer.passages import Passage, answerable, newest_document, rank_sentences
 from rag.retrieval import Searcher, SearchRequest, SearchResult
 from rag.settings import Settings
 
@@ -127,6 +127,8 @@ class Assistant:
             yield Event("answer", Answer(answer=text, backend="extractive", **base))
             return
         ranked = self.rank(retrieval_query(question, history), result, listing)
+        if result.scope.latest and not listing:
+            ranked = newest_document(ranked)
         if listing:
             yield Event("answer", self._write(ListWriter(), question, ranked, history, "", base))
             return

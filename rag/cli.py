@@ -52,6 +52,13 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("--batch", help="JSONL file of {question, as_of}; one JSON result per line")
 
+    evaluate = commands.add_parser("eval", parents=[common], help="measure retrieval and answers on questions")
+    evaluate.add_argument("questions", help="JSONL questions (see rag/evaluation.py)")
+    evaluate.add_argument("--backend", choices=BACKENDS, default="extractive")
+    evaluate.add_argument("--baseline", help="also measure the naive baseline built from these paths", nargs="*")
+    evaluate.add_argument("--json", action="store_true", help="print the full report as JSON")
+    evaluate.add_argument("--markdown", help="write the results table to this file")
+
     model = commands.add_parser("model", parents=[common], help="the packaged local model")
     model.add_argument("action", choices=["prepare", "status"])
     return parser
@@ -141,7 +148,30 @@ def cmd_model(args, settings) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "stats": cmd_stats, "ask": cmd_ask, "model": cmd_model}
+def cmd_eval(args, settings) -> int:
+    from pathlib import Path
+
+    from rag.assistant import Assistant
+    from rag.evaluation import evaluate_assistant, evaluate_baseline, load_questions, markdown_table
+
+    questions = load_questions(Path(args.questions))
+    assistant = Assistant(settings)
+    reports = [evaluate_assistant(assistant, questions, args.backend)]
+    if args.baseline is not None:
+        from rag.baseline import NaiveBaseline
+
+        baseline = NaiveBaseline(Path(settings.data_dir) / "naive-baseline", assistant.embeddings)
+        build = baseline.build(args.baseline or [])
+        print(f"baseline index: {build}", file=sys.stderr)
+        reports.append(evaluate_baseline(baseline, questions))
+    table = markdown_table(reports)
+    if args.markdown:
+        Path(args.markdown).write_text(table + "\n", encoding="utf-8")
+    print(json.dumps([r.as_dict() for r in reports], indent=2) if args.json else table)
+    return 0
+
+
+COMMANDS = {"ingest": cmd_ingest, "stats": cmd_stats, "ask": cmd_ask, "eval": cmd_eval, "model": cmd_model}
 
 
 def main(argv: list[str] | None = None) -> int:

