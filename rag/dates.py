@@ -11,6 +11,8 @@
 (datetime.date(2022, 5, 1), datetime.date(2022, 5, 31))
 >>> parse_scope("Brief me on the early-April 2022 call", as_of).range()
 (datetime.date(2022, 4, 1), datetime.date(2022, 4, 10))
+>>> parse_scope("calls with Sisi in October and November 2021", as_of).range()
+(datetime.date(2021, 10, 1), datetime.date(2021, 11, 30))
 >>> parse_scope("the latest call with Japan", as_of).latest
 True
 >>> parse_scope("meetings this year", as_of).label
@@ -54,6 +56,11 @@ def _expr(p: str) -> str:
 
 
 _BETWEEN = re.compile(rf"\b(?:between|from)\s+{_expr('a')}\s+(?:and|to|until|-)\s+{_expr('b')}\b", re.I)
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+_MONTH_SPAN = re.compile(
+    rf"\b(?P<m1>{_MONTH_NAMES})\.?\s*(?:and|or|to|through|until|till|-|–)\s*(?P<m2>{_MONTH_NAMES})\.?,?\s+"
+    r"(?P<year>(?:19|20)\d\d)\b"
+)
 _RELATION = re.compile(rf"\b(?P<rel>since|after|before|until|till|in|on|during|from|of)?\s*{_expr('x')}\b", re.I)
 _RELATIVE = re.compile(
     r"\b(?P<which>this|last|past|previous|current)\s+(?:(?P<n>\d+|two|three|four|six)\s+)?"
@@ -180,6 +187,11 @@ def _apply(relation: str, first: date, last: date, as_of: date) -> tuple[date | 
 def parse_scope(question: str, as_of: date) -> DateScope:
     """The period a question asks about, resolved against ``as_of`` (never after it)."""
     latest = bool(_LATEST.search(question))
+    span = _MONTH_SPAN.search(question)
+    if span:  # "October and November 2023", "March–May 2022"
+        first, last, year = MONTHS[span.group("m1")], MONTHS[span.group("m2")], int(span.group("year"))
+        since = date(year - (first > last), first, 1)
+        return DateScope(since, min(_month_end(year, last), as_of), latest, span.group(0).strip())
     between = _BETWEEN.search(question)
     if between:
         a, b = _period(between.groupdict(), "a", as_of), _period(between.groupdict(), "b", as_of)

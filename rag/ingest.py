@@ -126,7 +126,10 @@ class Ingestor:
         for batch in _batches(iter_documents(paths, field_map), BATCH_DOCUMENTS):
             docs = [item for item in batch if isinstance(item, Document)]
             report.errors += [item for item in batch if isinstance(item, InputError)]
+            written = report.added + report.updated
             self._write_batch(docs, report)
+            if report.added + report.updated > written:
+                self.store.bump_generation()  # readers re-sync their keyword index
             bar.update(len(batch))
         bar.close()
         if self.keyword is not None:  # documents written by other processes, or before a crash

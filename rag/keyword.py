@@ -26,6 +26,7 @@ from pathlib import Path
 _TOKEN = re.compile(r"[A-Za-zÀ-ž0-9]+")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (doc_id TEXT PRIMARY KEY, hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS chunks (rowid INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE, doc_id TEXT, date INTEGER);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE INDEX IF NOT EXISTS chunks_date ON chunks(date);
@@ -94,13 +95,35 @@ class KeywordIndex:
         with self._lock:
             return list(self._db.execute(sql, (query, since, until, k)))
 
+    def any_in_range(self, since: int, until: int) -> bool:
+        """Whether any chunk is dated in ``[since, until]`` (an index lookup, microseconds)."""
+        with self._lock:
+            found = self._db.execute("SELECT 1 FROM chunks WHERE date BETWEEN ? AND ? LIMIT 1", (since, until))
+            return found.fetchone() is not None
+
+    def generation(self) -> str:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM state WHERE key = 'generation'").fetchone()
+            return row[0] if row else ""
+
+    def set_generation(self, value: str) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO state VALUES ('generation', ?)", (value,))
+
     def count(self) -> int:
         with self._lock:
             return self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]
 
 
 def sync(index: KeywordIndex, store, batch: int = 64) -> int:
-    """Bring ``index`` in step with ``store``; returns how many documents were (re)indexed."""
+    """Bring ``index`` in step with ``store``; returns how many documents were (re)indexed.
+
+    The store's generation marker changes with every write, so an unchanged store costs one
+    metadata read; otherwise the document hashes are compared and only differences re-indexed.
+    """
+    generation = store.generation()
+    if generation and generation == index.generation():
+        return 0
     stored = store.document_hashes()
     held = index.hashes()
     for doc_id in set(held) - set(stored):
@@ -111,4 +134,5 @@ def sync(index: KeywordIndex, store, batch: int = 64) -> int:
         chunks = store.chunks_of(ids)
         for doc_id in ids:
             index.replace(doc_id, stored[doc_id], chunks.get(doc_id, []))
+    index.set_generation(generation)
     return len(stale)

@@ -1,16 +1,23 @@
-"""Tiny lexical helpers: content words, crude stems and key terms of a question.
+"""Tiny lexical helpers: content words, crude stems, and the names a question is about.
 
 >>> sorted(stems("What energy cooperation was discussed with Serbia?"))
 ['cooper', 'energy', 'serbia']
->>> key_terms("What energy cooperation was discussed with Serbia?")
-['serbia']
+>>> key_terms("Every call between the Secretary and Kenya's President Kenyatta?")
+['kenya', 'kenyatta']
+>>> text = "Secretary Blinken spoke with Kenyan President Kenyatta and Swedish PM Andersson."
+>>> [names_in(text, [t]) for t in ("kenya", "sweden", "japan")]
+[{'kenya'}, {'sweden'}, set()]
+>>> sorted(names_in("President Vucic of Serbia", key_terms("Serbia's President Vučić")))
+['serbia', 'vucic']
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
 
-_WORD = re.compile(r"[A-Za-zÀ-ž][A-Za-zÀ-ž'\-]*")
+_WORD = re.compile(r"[A-Za-zÀ-ž][A-Za-zÀ-ž'’\-]*")
 STOPWORDS = frozenset(
     """a an the and or but of to in on at by for with from about as into over under than then this that these
     those is are was were be been being have has had do does did what which who whom whose when where why how
@@ -19,32 +26,140 @@ STOPWORDS = frozenset(
     discussed discuss said say says tell told brief briefing me list show give please latest recent most
     anything something regarding concerning""".split()
 )
-# Capitalised words in questions that name roles or institutions, not counterparts.
+# Capitalised words in questions that name roles, institutions, months or start a sentence,
+# not counterparts.
 _GENERIC = frozenset(
     """what which who when where why how did does do is are was were list brief tell give show please and
+    every each all any summarize summarise compare describe explain outline provide find name enumerate
+    according has have had in on at for from since between during after before the a an our we us
     president prime minister foreign secretary state department government ministry minister's
-    united states u.s us america american white house readout call calls meeting meetings
+    vice national security advisor adviser spokesperson ambassador chancellor king queen prince crown
+    general leader leaders readout readouts call calls meeting meetings statement statements
+    assembly council union nations summit conference congress parliament administration office embassy
+    joint press release briefing ministers presidents
+    united states u.s us usa america american white house washington
     january february march april may june july august september october november december""".split()
 )
+# Adjectives that do not share a prefix with their country's name.
+DEMONYMS = {
+    "finnish": "finland",
+    "french": "france",
+    "dutch": "netherlands",
+    "british": "britain",
+    "danish": "denmark",
+    "polish": "poland",
+    "spanish": "spain",
+    "irish": "ireland",
+    "swiss": "switzerland",
+    "filipino": "philippines",
+    "emirati": "emirates",
+    "cypriot": "cyprus",
+    "welsh": "wales",
+    "scottish": "scotland",
+    "swedish": "sweden",
+    "chinese": "china",
+    "norwegian": "norway",
+    "greek": "greece",
+    "turkish": "turkey",
+    "italian": "italy",
+    "maltese": "malta",
+}
+
+
+_ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+_POSSESSIVE = re.compile(r"'s?$")
+
+
+def ascii_text(text: str) -> str:
+    """Diacritics dropped and curly apostrophes straightened, once per text (it is the slow part)."""
+    if text.isascii():
+        return text
+    text = text.replace("’", "'")
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def fold(word: str) -> str:
+    """Lower case, no diacritics, no possessive: ``"Vučić's" -> "vucic"``."""
+    return _POSSESSIVE.sub("", ascii_text(word).lower()).strip("-'")
 
 
 def stem(word: str) -> str:
-    return word.lower()[:6]
+    return fold(word)[:6]
 
 
-def stems(text: str) -> set[str]:
+@lru_cache(maxsize=8192)  # chunks come back for many questions; their stems do not change
+def stems(text: str) -> frozenset[str]:
     """Crude stems of the content words (``'Serbian' -> 'serbia'``)."""
-    return {stem(w) for w in _WORD.findall(text) if w.lower() not in STOPWORDS and len(w) > 2}
+    words = _ASCII_WORD.findall(ascii_text(text).lower())
+    return frozenset(_POSSESSIVE.sub("", w)[:6] for w in words if w not in STOPWORDS and len(w) > 2)
 
 
 def key_terms(question: str) -> list[str]:
-    """Stems of proper names in the question: a source that names none of them cannot answer it."""
-    terms = []
+    """Names in the question (folded): a source that names none of them cannot answer it.
+
+    A run of capitalised words is one name and counts by its last word ("Luis Arce" -> "arce"):
+    a shared first name says nothing about who is meant.
+
+    >>> key_terms("What did President Biden and Bolivia's President Luis Arce discuss?")
+    ['biden', 'bolivia', 'arce']
+    """
+    terms, run = [], []
     for match in _WORD.finditer(question):
         word = match.group(0)
-        if word[0].isupper() and word.lower() not in _GENERIC and len(word) > 2:
-            terms.append(stem(word))
+        folded = fold(word)
+        name = word[0].isupper() and folded not in _GENERIC and len(folded) > 2
+        adjacent = run and question[run[-1][1] : match.start()] == " "
+        if run and not (name and adjacent):
+            terms.append(run[-1][0])
+            run = []
+        if name:
+            run.append((DEMONYMS.get(folded, folded), match.end()))
+    if run:
+        terms.append(run[-1][0])
     return list(dict.fromkeys(terms))
+
+
+_SUFFIXES = frozenset(["", *"s es n ns an ans ian ians ean eans ese i is ic ish ite ites ia land istan vian".split()])
+
+
+def _same_name(term: str, word: str) -> bool:
+    """One name and its adjective: ``kenya ~ kenyan``, ``japan ~ japanese``, ``lebanon ~ lebanese``.
+
+    Not ``amir ~ amir-abdollahian`` (another word after a hyphen) nor ``niger ~ nile``.
+
+    >>> [_same_name(a, b) for a, b in [("kenya", "kenyan"), ("lebanon", "lebanese"), ("amir", "amir-abdollahian")]]
+    [True, True, False]
+    """
+    common = 0
+    for a, b in zip(term, word, strict=False):
+        if a != b:
+            break
+        common += 1
+    shorter, longer = sorted((term, word), key=len)
+    if common == len(shorter):
+        return longer[common:] in _SUFFIXES
+    return common >= max(5, len(shorter) - 2)
+
+
+@lru_cache(maxsize=4096)
+def _name_pattern(term: str) -> re.Pattern:
+    """Words that start like ``term`` (its first three letters), or an irregular adjective of it."""
+    adjectives = [a for a, country in DEMONYMS.items() if country == term]
+    starts = "|".join(re.escape(x) for x in [term[:3], *adjectives])
+    return re.compile(rf"\b(?:{starts})[a-z'\-]*")
+
+
+def names_in(text: str, terms) -> set[str]:
+    """The terms (from :func:`key_terms`) that ``text`` mentions, as names or their adjectives."""
+    lowered = ascii_text(text).lower()
+    found = set()
+    for term in terms:
+        for match in _name_pattern(term).finditer(lowered):
+            word = _POSSESSIVE.sub("", match.group(0)).strip("-'")
+            if _same_name(term, DEMONYMS.get(word, word)):
+                found.add(term)
+                break
+    return found
 
 
 def overlap(question_stems: set[str], text: str) -> float:
@@ -52,3 +167,9 @@ def overlap(question_stems: set[str], text: str) -> float:
     if not question_stems:
         return 0.0
     return len(question_stems & stems(text)) / len(question_stems)
+
+
+def name_coverage(terms, text: str) -> float:
+    """Share of the question's names that ``text`` mentions (0..1)."""
+    terms = set(terms)
+    return len(names_in(text, terms)) / len(terms) if terms else 0.0

@@ -27,7 +27,7 @@ from langchain_core.retrievers import BaseRetriever
 from rag.dates import DateScope, parse_scope
 from rag.documents import date_int
 from rag.embeddings import as_array
-from rag.lexical import key_terms, overlap, stems
+from rag.lexical import key_terms, name_coverage, overlap, stems
 from rag.store import Hit
 
 LEXICAL_WEIGHT = 0.15
@@ -101,9 +101,12 @@ class Searcher:
     def search(self, request: SearchRequest) -> SearchResult:
         as_of = request.as_of or date.today()
         scope = parse_scope(request.question, as_of)
-        since, until = date_int(scope.since), date_int(min(scope.until or as_of, as_of))
+        since = date_int(scope.since)
+        # Without a period or an explicit as-of date nothing is filtered (a filter slows HNSW).
+        bounded = scope.since or scope.until or request.as_of
+        until = date_int(min(scope.until or as_of, as_of)) if bounded else 0
         where = date_filter(since, until)
-        if (scope.since or scope.until) and not self.store.any_chunk(where):
+        if (scope.since or scope.until) and not self._period_has_documents(since, until, where):
             return SearchResult([], scope, period_empty=True)
         vector = as_array(self.embeddings, [request.question])[0]
         fetch = max(self.fetch, request.k * 4)
@@ -120,12 +123,18 @@ class Searcher:
             ranked = _newest_first(ranked)
         return SearchResult(_spread(ranked, request.k, request.per_document), scope)
 
+    def _period_has_documents(self, since: int, until: int, where: dict | None) -> bool:
+        if self.keyword is not None:
+            self._sync_keyword_index()
+            return self.keyword.any_in_range(since, until)
+        return self.store.any_chunk(where)
+
     def _fuse(self, question: str, hits: list[Hit], dense: list[str], sparse: list[str]) -> list[Hit]:
         question_stems, terms = stems(question), set(key_terms(question))
         coverage = {}
         for hit in hits:
             haystack = f"{hit.meta.get('title', '')} {hit.text}"
-            coverage[hit.chunk_id] = overlap(terms, haystack) if terms else 0.0
+            coverage[hit.chunk_id] = name_coverage(terms, haystack)
             hit.score += LEXICAL_WEIGHT * overlap(question_stems, haystack) + KEY_TERM_WEIGHT * coverage[hit.chunk_id]
         rankings = [dense, sparse] if sparse else [dense]
         if terms:

@@ -93,6 +93,7 @@ class ChromaStore:
         self.client = make_client(settings)
         self.embedder = embedder
         prefix = settings.collection_prefix
+        self._embedding_function = embedding_function
         self.chunks = self._collection(f"{prefix}_chunks", embedding_function)
         self.documents = self._collection(f"{prefix}_documents", embedding_function)
 
@@ -107,6 +108,17 @@ class ChromaStore:
                 "set RAG_EMBEDDINGS back, or use another RAG_DATA_DIR / RAG_COLLECTION_PREFIX"
             )
         return collection
+
+    def generation(self) -> str:
+        """Changes whenever documents are written or deleted (read fresh: another process may write)."""
+        name = self.documents.name
+        current = self.client.get_collection(name, embedding_function=self._embedding_function)
+        return (current.metadata or {}).get("generation", "")
+
+    def bump_generation(self) -> None:
+        import uuid
+
+        self.documents.modify(metadata={"embedder": self.embedder, "generation": uuid.uuid4().hex})
 
     def stored_hashes(self, doc_ids: list[str]) -> dict[str, str]:
         """``doc_id -> content hash`` for the ids already stored completely."""
@@ -160,6 +172,7 @@ class ChromaStore:
     def delete(self, doc_id: str) -> None:
         self.documents.delete(ids=[doc_id])
         self.chunks.delete(where={"doc_id": doc_id})
+        self.bump_generation()
 
     def document(self, doc_id: str) -> tuple[str, dict] | None:
         """The stored full text and metadata of a document."""

@@ -14,7 +14,7 @@ import numpy as np
 
 from rag.documents import date_from_int
 from rag.embeddings import as_array
-from rag.lexical import key_terms, overlap, stems
+from rag.lexical import key_terms, names_in, overlap, stems
 from rag.store import Hit
 from rag.text import sentence_spans
 
@@ -111,7 +111,7 @@ def answerable(question: str, passages: list[Passage], document_text) -> list[Pa
     found: dict[str, set[str]] = {}
     for passage in passages:
         if passage.doc_id not in found:
-            found[passage.doc_id] = terms & stems(f"{passage.title} {document_text(passage.doc_id)}")
+            found[passage.doc_id] = names_in(f"{passage.title} {document_text(passage.doc_id)}", terms)
     kept = {d for d, named in found.items() if len(named) >= MIN_TERM_COVERAGE * len(terms)}
     if not kept or set().union(*(found[d] for d in kept)) != terms:
         return []
@@ -135,7 +135,7 @@ def title_matches(question: str, passages: list[Passage]) -> list[Passage]:
     terms = set(key_terms(question))
     if not terms or not passages:
         return passages
-    coverage = {p.doc_id: len(terms & stems(p.title)) for p in passages}
+    coverage = {p.doc_id: len(names_in(p.title, terms)) for p in passages}
     most = max(coverage.values())
     return [p for p in passages if coverage[p.doc_id] == most] if most else passages
 
