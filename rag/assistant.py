@@ -24,7 +24,7 @@ from rag.answer.base import Answer, Turn, Writer, is_refusal
 from rag.answer.citations import resolve
 from rag.answer.extractive import ExtractiveWriter
 from rag.answer.listing import ListWriter, is_list_question
-from rag.answer.passages import Passage, answerable, newest_document, rank_sentences
+from rag.answer.passages import Passage, answerable, newest_document, rank_sentences, title_matches
 from rag.retrieval import Searcher, SearchRequest, SearchResult
 from rag.settings import Settings
 
@@ -106,9 +106,16 @@ class Assistant:
         return self.searcher.search(SearchRequest(query, as_of, k=self.settings.top_k + 2))
 
     def rank(self, query: str, result: SearchResult, listing: bool = False) -> list[Passage]:
-        """Candidate sentences, best first, from documents that name the question's key terms."""
-        ranked = rank_sentences(query, result.hits, self.embeddings, embed=not listing)
-        return answerable(query, ranked, self.document_text)
+        """Candidate sentences, best first, from documents that name the question's key terms.
+
+        For lists the documents are chosen first on cheap lexical scores (dozens of them), then
+        only the chosen documents' sentences are embedded to find each one's best line.
+        """
+        if not listing:
+            return answerable(query, rank_sentences(query, result.hits, self.embeddings), self.document_text)
+        cheap = answerable(query, rank_sentences(query, result.hits, self.embeddings, embed=False), self.document_text)
+        chosen = {p.doc_id for p in title_matches(query, cheap)}
+        return rank_sentences(query, [h for h in result.hits if h.doc_id in chosen], self.embeddings)
 
     def events(
         self, question: str, as_of: date | None = None, backend: str | None = None, history: list[Turn] = ()

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 
 from rag.answer.base import DocumentText, Turn, Writer, refusal_text
-from rag.answer.passages import Passage, chronological, title_matches, widen
+from rag.answer.passages import Passage, chronological, widen
 
 _LIST = re.compile(
     r"^\s*(list|enumerate|name)\b|\b(all|every|each)\s+(of\s+)?(the\s+|our\s+)?"
@@ -37,7 +37,7 @@ class ListWriter(Writer):
 
     def sources(self, question: str, ranked: list[Passage], document_text: DocumentText) -> list[Passage]:
         best: dict[str, Passage] = {}
-        for passage in title_matches(question, ranked):  # best first: the first seen per document wins
+        for passage in ranked:  # best first: the first seen per document is its best line
             if passage.score >= MIN_SCORE and passage.doc_id not in best:
                 best[passage.doc_id] = widen(passage, document_text, sentences=1, before=0)
         return chronological(list(best.values()))[-MAX_ITEMS:]
