@@ -101,10 +101,19 @@ class KeywordIndex:
             found = self._db.execute("SELECT 1 FROM chunks WHERE date BETWEEN ? AND ? LIMIT 1", (since, until))
             return found.fetchone() is not None
 
-    def generation(self) -> str:
+    def chunk_ids_in_range(self, since: int, until: int, limit: int) -> list[str] | None:
+        """Ids of the chunks dated in ``[since, until]``, or None when there are more than ``limit``."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT chunk_id FROM chunks WHERE date BETWEEN ? AND ? LIMIT ?", (since, until, limit + 1)
+            ).fetchall()
+        return None if len(rows) > limit else [row[0] for row in rows]
+
+    def generation(self) -> str | None:
+        """The store generation last synced with, or None before the first sync."""
         with self._lock:
             row = self._db.execute("SELECT value FROM state WHERE key = 'generation'").fetchone()
-            return row[0] if row else ""
+            return row[0] if row else None
 
     def set_generation(self, value: str) -> None:
         with self._lock:
@@ -122,7 +131,7 @@ def sync(index: KeywordIndex, store, batch: int = 64) -> int:
     metadata read; otherwise the document hashes are compared and only differences re-indexed.
     """
     generation = store.generation()
-    if generation and generation == index.generation():
+    if generation == index.generation():
         return 0
     stored = store.document_hashes()
     held = index.hashes()

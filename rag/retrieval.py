@@ -33,6 +33,7 @@ from rag.store import Hit
 LEXICAL_WEIGHT = 0.15
 KEY_TERM_WEIGHT = 0.10
 RRF_K = 60
+ID_SEARCH_LIMIT = 5000  # up to this many chunks in a period, search among their ids
 LATEST_BAND = 0.9  # "latest": the newest among hits scoring within 90% of the best
 
 
@@ -110,7 +111,7 @@ class Searcher:
             return SearchResult([], scope, period_empty=True)
         vector = as_array(self.embeddings, [request.question])[0]
         fetch = max(self.fetch, request.k * 4)
-        dense = self.store.search(vector, fetch, where)
+        dense = self._dense(vector, fetch, since, until, where, period=bool(scope.since or scope.until))
         hits = {h.chunk_id: h for h in dense}
         sparse: list[str] = []
         if self.keyword is not None:
@@ -122,6 +123,24 @@ class Searcher:
         if scope.latest:
             ranked = _newest_first(ranked)
         return SearchResult(_spread(ranked, request.k, request.per_document), scope)
+
+    def _dense(self, vector, fetch: int, since: int, until: int, where: dict | None, period: bool) -> list[Hit]:
+        """Nearest chunks in the period: among its chunk ids when there are few, else filtered.
+
+        An as-of date alone hardly narrows an archive: search unfiltered, drop later chunks, and
+        only fall back to Chroma's (slower) filter when too few are left.
+        """
+        if where is None:
+            return self.store.search(vector, fetch)
+        if period and self.keyword is not None:
+            ids = self.keyword.chunk_ids_in_range(since, until or 99991231, limit=ID_SEARCH_LIMIT)
+            if ids is not None:
+                return self.store.search(vector, fetch, ids=ids)
+        if not period:
+            hits = [h for h in self.store.search(vector, fetch * 2) if h.meta.get("date", 0) <= until]
+            if len(hits) >= fetch // 2:
+                return hits[:fetch]
+        return self.store.search(vector, fetch, where)
 
     def _period_has_documents(self, since: int, until: int, where: dict | None) -> bool:
         if self.keyword is not None:

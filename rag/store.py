@@ -181,15 +181,20 @@ class ChromaStore:
             return None
         return found["documents"][0], found["metadatas"][0]
 
-    def search(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[Hit]:
-        """The ``k`` chunks nearest to ``vector`` (optionally filtered on metadata)."""
-        total = self.chunks.count()
+    def search(self, vector: np.ndarray, k: int, where: dict | None = None, ids: list[str] | None = None) -> list[Hit]:
+        """The ``k`` chunks nearest to ``vector``, optionally among ``ids`` or filtered on metadata.
+
+        Searching among ids (chunks of a period, looked up in the keyword index) is 3–10× faster
+        than a metadata filter in Chroma (docs/benchmarks.md).
+        """
+        total = self.chunks.count() if ids is None else len(ids)
         if total == 0:
             return []
         result = self.chunks.query(
             query_embeddings=[np.asarray(vector, dtype=np.float32)],
             n_results=min(k, total),
             where=where or None,
+            ids=ids,
             include=["documents", "metadatas", "distances"],
         )
         rows = zip(
