@@ -6,7 +6,7 @@ Question file: one JSON object a line::
      "gold_urls": ["https://…"], "must_include": [["alt1", "alt2"], ["…"]], "as_of": null}
 
 Metrics (overall and per type): Hits@1/5/10 and MRR over gold documents (ranking: the cited
-documents first, then the rest of the retrieved ones), gold recall (share of gold documents
+documents first, in retrieval order, then the rest of the retrieved ones), gold recall (share of gold documents
 cited: what list and multi questions need), key-fact recall (share of ``must_include`` groups
 with one alternative in the answer), refusal accuracy (unanswerable questions declined) and
 false refusals (answerable ones declined), and latency (retrieval alone, whole answer).
@@ -172,9 +172,22 @@ def evaluate_assistant(assistant, questions: list[Question], backend: str = "ext
         answer = assistant.ask(q.question, as_of=q.as_of, backend=backend)
         answer_ms = (time.perf_counter() - started) * 1000
         cited = list(dict.fromkeys(c.url or c.doc_id for c in answer.citations))
-        ranking = list(dict.fromkeys(cited + answer.retrieved))
+        ranking = cited_first(cited, answer.retrieved)
         report.outcomes.append(Outcome(q, ranking, cited, answer.answer, not answer.citations, retrieval_ms, answer_ms))
     return report
+
+
+def cited_first(cited: list[str], retrieved: list[str]) -> list[str]:
+    """Documents the answer cites, in retrieval order, then the other retrieved ones.
+
+    (Citations are numbered in date order, which says nothing about relevance.)
+
+    >>> cited_first(["b", "c"], ["a", "c", "b", "d"])
+    ['c', 'b', 'a', 'd']
+    """
+    chosen = set(cited)
+    ordered = [d for d in retrieved if d in chosen] + [d for d in cited if d not in set(retrieved)]
+    return ordered + [d for d in retrieved if d not in chosen]
 
 
 def evaluate_baseline(baseline, questions: list[Question]) -> Report:
