@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import rag.retrieval as retrieval  # noqa: E402
 from rag.evaluation import load_questions  # noqa: E402
 from rag.factory import make_embeddings, make_keyword_index, make_store  # noqa: E402
-from rag.retrieval import SearchRequest, Searcher  # noqa: E402
+from rag.retrieval import Searcher, SearchRequest  # noqa: E402
 from rag.settings import load_settings  # noqa: E402
 
 
