@@ -21,16 +21,17 @@ class MiniLMEmbeddings(Embeddings):
     """all-MiniLM-L6-v2 (384 dimensions, L2-normalised, so dot product = cosine).
 
     onnxruntime's spinning thread pool halves throughput on a shared 2-core machine, so
-    spinning is off; texts are sorted by length inside a call so each batch pads little. Its
-    memory arena keeps the peak of every batch (1.5 GB RSS at 32 × 256 tokens), so it is off:
-    about 360 MB instead, at a throughput cost measured in docs/benchmarks.md.
+    spinning is off. Texts are sorted by length and batched by a character budget: on 2 cores
+    long chunks embed fastest one or two at a time, short sentences in small groups, and big
+    batches only cost memory (the memory arena kept 1.5 GB at 32 × 256 tokens; it is off).
+    Measured in docs/benchmarks.md.
     """
 
     name = "minilm-l6-v2-int8"
     dimensions = 384
 
-    def __init__(self, threads: int = 2, batch_size: int = 16, max_tokens: int = 256):
-        self.threads, self.batch_size, self.max_tokens = threads, batch_size, max_tokens
+    def __init__(self, threads: int = 2, batch_chars: int = 1200, max_batch: int = 16, max_tokens: int = 256):
+        self.threads, self.batch_chars, self.max_batch, self.max_tokens = threads, batch_chars, max_batch, max_tokens
         self._session = None
         self._tokenizer = None
         self._lock = threading.Lock()
@@ -78,10 +79,21 @@ class MiniLMEmbeddings(Embeddings):
         self._load()
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
-        for first in range(0, len(order), self.batch_size):
-            rows = order[first : first + self.batch_size]
+        for rows in self._batches(order, texts):
             out[rows] = self._embed_batch([texts[i] for i in rows])
         return out
+
+    def _batches(self, order: list[int], texts: list[str]):
+        """Consecutive runs of ``order`` whose padded size stays within the character budget."""
+        batch: list[int] = []
+        for index in order:  # ascending length: the newest text is the longest of its batch
+            longest = min(len(texts[index]), self.max_tokens * 6)
+            if batch and (len(batch) + 1) * longest > self.batch_chars or len(batch) == self.max_batch:
+                yield batch
+                batch = []
+            batch.append(index)
+        if batch:
+            yield batch
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.embed(list(texts)).tolist()

@@ -8,7 +8,7 @@ set -euo pipefail
 VERSION=0.3.36
 PIP=${PIP:-.venv/bin/pip}
 FLAGS="-DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF"
-if grep -qw avx512vnni /proc/cpuinfo 2>/dev/null && grep -qw avx512_bf16 /proc/cpuinfo 2>/dev/null; then
+if grep -qw avx512_vnni /proc/cpuinfo 2>/dev/null && grep -qw avx512_bf16 /proc/cpuinfo 2>/dev/null; then
   FLAGS="$FLAGS -DGGML_AVX512=ON -DGGML_AVX512_VBMI=ON -DGGML_AVX512_VNNI=ON -DGGML_AVX512_BF16=ON -DGGML_AVX_VNNI=ON"
   KIND=avx512
 else
