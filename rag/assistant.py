@@ -99,8 +99,7 @@ class Assistant:
                 self._texts.popitem(last=False)
         return self._texts[doc_id]
 
-    def search(self, question: str, as_of: date | None, history: list[Turn], listing: bool = False) -> SearchResult:
-        query = retrieval_query(question, history)
+    def search(self, query: str, as_of: date | None, listing: bool = False) -> SearchResult:
         if listing:
             return self.searcher.search(SearchRequest(query, as_of, k=LIST_DOCUMENTS, per_document=1))
         return self.searcher.search(SearchRequest(query, as_of, k=self.settings.top_k + 2))
@@ -123,7 +122,8 @@ class Assistant:
         history = list(history)
         chosen = self.resolve_backend(backend)
         listing = is_list_question(question)
-        result = self.search(question, as_of, history, listing)
+        query = retrieval_query(question, history)
+        result = self.search(query, as_of, listing)
         base = {
             "question": question,
             "as_of": as_of.isoformat() if as_of else "",
@@ -133,33 +133,38 @@ class Assistant:
             text = f"No document in the corpus is dated {result.scope.label}."
             yield Event("answer", Answer(answer=text, backend="extractive", **base))
             return
-        ranked = self.rank(retrieval_query(question, history), result, listing)
-        if result.scope.latest and not listing:
-            ranked = newest_document(ranked)
+        ranked = self.rank(query, result, listing)
         if listing:
             yield Event("answer", self._write(ListWriter(), question, ranked, history, "", base))
             return
+        if result.scope.latest:
+            ranked = newest_document(ranked)
+        notice = ""
         if chosen != "extractive":
-            try:
-                yield Event("status", f"writing with the {chosen} model…")
-                writer = self.writer(chosen)
-                sources = writer.sources(question, ranked, self.document_text)
-                yield Event("sources", sources)
-                pieces = []
-                for piece in writer.stream(question, sources, history):
-                    pieces.append(piece)
-                    yield Event("token", piece)
-                text, citations = resolve("".join(pieces), sources)
-                if citations or is_refusal(text):
-                    yield Event("answer", Answer(answer=text, backend=chosen, citations=citations, **base))
-                    return
-                notice = f"The {chosen} model's answer cited no source, so the source sentences are shown instead."
-            except Exception as error:  # any model/server failure: never a traceback for the user
-                notice = f"The {chosen} backend failed ({_short(error)}); answering extractively."
+            notice = yield from self._model_events(chosen, question, ranked, history, base)
+            if notice is None:
+                return
             yield Event("status", notice)
-        else:
-            notice = ""
         yield Event("answer", self._write(ExtractiveWriter(), question, ranked, history, notice, base))
+
+    def _model_events(self, backend: str, question: str, ranked, history, base: dict):
+        """Stream a model's answer; returns None when it was given, else why it was not (a notice)."""
+        try:
+            yield Event("status", f"writing with the {backend} model…")
+            writer = self.writer(backend)
+            sources = writer.sources(question, ranked, self.document_text)
+            yield Event("sources", sources)
+            pieces = []
+            for piece in writer.stream(question, sources, history):
+                pieces.append(piece)
+                yield Event("token", piece)
+        except Exception as error:  # any model/server failure: never a traceback for the user
+            return f"The {backend} backend failed ({_short(error)}); answering extractively."
+        text, citations = resolve("".join(pieces), sources)
+        if not citations and not is_refusal(text):
+            return f"The {backend} model's answer cited no source, so the source sentences are shown instead."
+        yield Event("answer", Answer(answer=text, backend=backend, citations=citations, **base))
+        return None
 
     def _write(self, writer: Writer, question: str, ranked, history, notice: str, base: dict) -> Answer:
         """A whole answer from a writer that cannot fail (extractive, list)."""

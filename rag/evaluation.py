@@ -166,7 +166,7 @@ def evaluate_assistant(assistant, questions: list[Question], backend: str = "ext
     assistant.searcher.search(SearchRequest("warm-up question about a meeting"))
     for q in questions:
         started = time.perf_counter()
-        assistant.search(q.question, q.as_of, [], listing=False)
+        assistant.search(q.question, q.as_of)
         retrieval_ms = (time.perf_counter() - started) * 1000
         started = time.perf_counter()
         answer = assistant.ask(q.question, as_of=q.as_of, backend=backend)
