@@ -142,7 +142,7 @@ def test_bad_field_mapping_names_the_flag():
 
 def test_problem_files_are_reported_and_the_rest_loaded(tmp_path):
     (tmp_path / "empty.txt").write_text("")
-    (tmp_path / "latin.txt").write_bytes("Caf\xe9 talks in Paris.".encode("cp1252"))
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 20)
     (tmp_path / "good.txt").write_text("Ministers met in Vienna on May 5, 2023.", encoding="utf-8")
     (tmp_path / "notes.xyz").write_text("ignored: unsupported files in folders are skipped")
     items = list(iter_documents([tmp_path]))
@@ -150,6 +150,42 @@ def test_problem_files_are_reported_and_the_rest_loaded(tmp_path):
     errors = {str(e.location).split("/")[-1]: e for e in items if isinstance(e, InputError)}
     assert [d.title for d in docs] == ["Ministers met in Vienna on May 5, 2023."]
     assert "empty" in errors["empty.txt"].problem
-    assert "UTF-8" in errors["latin.txt:1"].problem
+    assert "binary" in errors["binary.txt"].problem
     unsupported = only(load_file(tmp_path / "notes.xyz"))
     assert isinstance(unsupported, InputError) and ".xyz" in unsupported.problem
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Министр иностранных дел Сербии встретился с коллегой в Белграде, сообщает агентство.", "cp1251"),
+        ("Café talks in Paris: the Élysée confirmed the ministers’ meeting on energy security.", "cp1252"),
+    ],
+)
+def test_legacy_encodings_of_regional_outlets_are_decoded(tmp_path, text, encoding):
+    path = tmp_path / "article.txt"
+    path.write_bytes(text.encode(encoding))
+    assert only(load_file(path)).text == text
+
+
+def test_undecodable_text_is_refused_with_the_line(tmp_path):
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(b"First line is fine.\nSecond \x81\x8d\x8f\x90\x9d\x98 line.\n")  # undefined in cp125x
+    error = only(load_file(path))
+    assert isinstance(error, InputError)
+    assert error.location == f"{path}:2" and "UTF-8" in error.problem
+
+
+def test_files_over_the_size_cap_are_refused(tmp_path, monkeypatch):
+    path = tmp_path / "huge.txt"
+    path.write_text("Ministers met. " * 100_000, encoding="utf-8")
+    monkeypatch.setenv("RAG_MAX_FILE_MB", "1")
+    error = only(load_file(path))
+    assert isinstance(error, InputError) and "over the 1 MB cap" in error.problem and "RAG_MAX_FILE_MB" in error.fix
+
+
+def test_future_dates_are_refused(tmp_path):
+    path = tmp_path / "future.txt"
+    path.write_text(" date 2999-01-01 Ministers will meet.", encoding="utf-8")
+    error = only(load_file(path))
+    assert isinstance(error, InputError) and "in the future" in error.problem

@@ -3,24 +3,58 @@
 from __future__ import annotations
 
 import os
+import re
+from datetime import date, timedelta
 from pathlib import Path
 
 from rag.documents import Document, InputError
 from rag.metadata import dateline, event_date, outlet_attribution, title_from_text
 
+# Single-byte encodings regional outlets still publish in; detected only when UTF-8 fails.
+LEGACY_ENCODINGS = ("cp1251", "cp1252", "cp1250", "iso8859_1", "iso8859_2", "iso8859_5", "koi8_r", "latin_1")
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
+def check_size(path: Path, max_bytes: int | None = None) -> None:
+    """Refuse absurdly large files before reading them (``RAG_MAX_FILE_MB``)."""
+    limit = max_bytes or int(float(os.environ.get("RAG_MAX_FILE_MB") or 0) * 1024 * 1024) or DEFAULT_MAX_BYTES
+    size = path.stat().st_size
+    if size > limit:
+        raise InputError(
+            str(path),
+            f"is {size / 1048576:.1f} MB, over the {limit / 1048576:.0f} MB cap",
+            "split it, or raise RAG_MAX_FILE_MB",
+        )
+
+
+def decode(raw: bytes, where: str) -> str:
+    """UTF-8 (a BOM is dropped), else a confidently detected legacy encoding, else a clear error."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        failure = InputError(
+            f"{where}:{line}", "is not valid UTF-8 nor a recognised legacy encoding", "re-save as UTF-8"
+        )
+    from charset_normalizer import from_bytes
+
+    guess = from_bytes(raw, cp_isolation=list(LEGACY_ENCODINGS)).best()
+    text = str(guess) if guess is not None and guess.chaos <= 0.2 else ""
+    if not text or _CONTROL.search(text):  # a single-byte codec decodes anything: real text has no controls
+        raise failure
+    return text
+
 
 def read_text(path: Path) -> str:
-    """The file decoded as UTF-8 (a BOM is dropped); a clear error otherwise."""
+    """The file's text: UTF-8, or cp1251/cp1252-style legacy encodings detected; clear errors otherwise."""
+    check_size(path)
     raw = path.read_bytes()
     if not raw.strip():
         raise InputError(str(path), "the file is empty", "remove it or add the article text")
     if b"\x00" in raw[:4096]:
         raise InputError(str(path), "looks like a binary file, not text", "export it as .txt, .pdf or .docx")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise InputError(f"{path}:{line}", "is not valid UTF-8", "re-save the file as UTF-8") from None
+    return decode(raw, str(path))
 
 
 def path_id(path: Path) -> str:
@@ -37,6 +71,8 @@ def finish(doc: Document) -> Document:
     text = doc.text.strip()
     if not text:
         raise InputError(doc.origin, "has no text", "check that the file holds the article body")
+    if doc.published and doc.published > date.today() + timedelta(days=1):
+        raise InputError(doc.origin, f"its date {doc.published} is in the future", "correct the date")
     line = dateline(text)
     if line and not doc.place:
         doc.place = line[0]

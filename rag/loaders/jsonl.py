@@ -106,13 +106,13 @@ def record_to_document(record: dict, fields: FieldMap, origin: str) -> Document:
 def load_jsonl(path: Path, field_map: FieldMap | None = None) -> Iterator[Document | InputError]:
     """Documents from a ``.jsonl`` file; a bad line yields an error and the rest go on."""
     fields = field_map or FieldMap()
-    with path.open("rb") as handle:
+    with path.open("rb") as handle:  # streamed line by line: no size cap for collections
         for number, raw in enumerate(handle, start=1):
             origin = f"{path}:{number}"
             if not raw.strip():
                 continue
             try:
-                record = json.loads(raw.decode("utf-8-sig"))
+                record = json.loads(raw.decode("utf-8-sig"))  # JSON is UTF-8 (RFC 8259)
                 if not isinstance(record, dict):
                     raise InputError(origin, "line is not a JSON object", "write one {...} object per line")
                 yield record_to_document(record, fields, origin)
