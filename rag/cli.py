@@ -68,14 +68,18 @@ def cmd_ingest(args, settings) -> int:
     from rag.factory import make_embeddings, make_keyword_index, make_store
     from rag.ingest import Ingestor
     from rag.loaders.jsonl import FieldMap
+    from rag.locking import ingest_lock
 
     embeddings = make_embeddings(settings)
-    store, keyword = make_store(settings, embeddings), make_keyword_index(settings)
-    report = Ingestor(store, embeddings, keyword).ingest(
-        args.paths, FieldMap.parse(args.field), progress=False if args.no_progress else None
-    )
+    with ingest_lock(settings.data_dir):
+        store, keyword = make_store(settings, embeddings), make_keyword_index(settings)
+        report = Ingestor(store, embeddings, keyword).ingest(
+            args.paths, FieldMap.parse(args.field), progress=False if args.no_progress else None
+        )
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
+    for duplicate in report.duplicates:
+        print(f"duplicate (stored once): {duplicate}", file=sys.stderr)
     print(json.dumps(report.as_dict()) if args.json else report.summary())
     return 1 if report.failed else 0
 
@@ -179,10 +183,12 @@ def main(argv: list[str] | None = None) -> int:
     from rag.answer.local_llm import LocalModelUnavailable
     from rag.documents import InputError
     from rag.embeddings import EmbedderUnavailable
+    from rag.locking import IngestBusy
 
+    expected = (SettingsError, UsageError, InputError, LocalModelUnavailable, EmbedderUnavailable, IngestBusy, OSError)
     try:
         settings = load_settings(data_dir=args.data_dir)
         return COMMANDS[args.command](args, settings)
-    except (SettingsError, UsageError, InputError, LocalModelUnavailable, EmbedderUnavailable, OSError) as error:
+    except expected as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -44,6 +44,11 @@ class Document:
         raw = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
+    def text_hash(self) -> str:
+        """Identical article text, whatever its name or feed (case and spacing ignored)."""
+        normalized = " ".join(self.text.lower().split())
+        return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+
     @property
     def date(self) -> date | None:
         """The date officials mean by 'when': the event when known, else publication."""

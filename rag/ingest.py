@@ -34,6 +34,7 @@ class IngestReport:
     added: int = 0
     updated: int = 0
     skipped: int = 0
+    duplicates: list[str] = field(default_factory=list)  # "new id = stored id" (same text, stored once)
     chunks: int = 0
     errors: list[InputError] = field(default_factory=list)
 
@@ -44,6 +45,7 @@ class IngestReport:
     def summary(self) -> str:
         return (
             f"{self.added} added, {self.updated} updated, {self.skipped} unchanged (skipped), "
+            f"{len(self.duplicates)} duplicates (same text as another document, stored once), "
             f"{self.failed} failed; {self.chunks} chunks written"
         )
 
@@ -52,6 +54,7 @@ class IngestReport:
             "added": self.added,
             "updated": self.updated,
             "skipped": self.skipped,
+            "duplicates": len(self.duplicates),
             "failed": self.failed,
             "chunks": self.chunks,
             "errors": [str(e) for e in self.errors],
@@ -96,6 +99,7 @@ class Ingestor:
                 report.skipped += 1
             else:
                 fresh[doc.doc_id] = doc
+        self._drop_duplicates(fresh, report)
         if not fresh:
             return
         plans = [(doc, chunk_spans(doc.text, self.max_chars)) for doc in fresh.values()]
@@ -115,6 +119,15 @@ class Ingestor:
                 report.updated += 1
             else:
                 report.added += 1
+
+    def _drop_duplicates(self, fresh: dict[str, Document], report: IngestReport) -> None:
+        """The same article under another name or from another feed is stored once (first wins)."""
+        owners = self.store.owners_of_texts([doc.text_hash() for doc in fresh.values()])
+        for doc_id, doc in list(fresh.items()):
+            owner = owners.setdefault(doc.text_hash(), doc_id)
+            if owner != doc_id:
+                report.duplicates.append(f"{doc.origin or doc_id} = {owner}")
+                del fresh[doc_id]
 
     def ingest(
         self, paths: Iterable[Path | str], field_map: FieldMap | None = None, progress: bool | None = None

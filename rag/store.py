@@ -139,8 +139,15 @@ class ChromaStore:
                 embeddings=vectors,
                 metadatas=[chunk_metadata(doc, c) for c in chunks],
             )
-        meta = {**document_metadata(doc), "hash": fingerprint, "chunks": len(chunks)}
+        meta = {**document_metadata(doc), "hash": fingerprint, "text_hash": doc.text_hash(), "chunks": len(chunks)}
         self.documents.upsert(ids=[doc.doc_id], documents=[doc.text], embeddings=[title_vector], metadatas=[meta])
+
+    def owners_of_texts(self, text_hashes: list[str]) -> dict[str, str]:
+        """``text hash -> doc_id`` of stored documents with that exact text (duplicate check)."""
+        if not text_hashes:
+            return {}
+        found = self.documents.get(where={"text_hash": {"$in": list(set(text_hashes))}}, include=["metadatas"])
+        return {m["text_hash"]: i for i, m in zip(found["ids"], found["metadatas"], strict=True)}
 
     def document_hashes(self, page: int = 5000) -> dict[str, str]:
         """``doc_id -> content hash`` of every complete document (paged: archives are large)."""

@@ -1,5 +1,7 @@
 """Ingestion into a real Chroma: idempotent, replaces changed documents, survives bad input."""
 
+import json
+
 from conftest import SAMPLE
 
 from rag.factory import make_store
@@ -51,11 +53,39 @@ def test_bad_files_are_reported_and_good_ones_kept(settings, embeddings, tmp_pat
 
 def test_shared_jsonl_slice_ingests_idempotently(mixed_index, embeddings):
     settings, paths, first = mixed_index
-    assert first.failed == 0 and first.added == 61
+    # The readouts hold one real duplicate: the same text under a second (misspelt) url.
+    assert first.failed == 0 and (first.added, len(first.duplicates)) == (60, 1)
+    assert "frameowkr" in first.duplicates[0]
     store = make_store(settings, embeddings)
-    assert store.stats() == {"documents": 61, "chunks": first.chunks}
+    assert store.stats() == {"documents": 60, "chunks": first.chunks}
     _, again = ingest(settings, embeddings, paths)
-    assert (again.added, again.updated, again.skipped, again.chunks) == (0, 0, 61, 0)
+    assert (again.added, again.updated, again.skipped, again.chunks) == (0, 0, 60, 0)
+    assert len(again.duplicates) == 1
     hits = store.chunks.get(where={"source": "U.S. Department of State"}, include=["metadatas"])
     assert len({m["doc_id"] for m in hits["metadatas"]}) == 20
     assert all(20210000 < m["date"] < 20230000 for m in hits["metadatas"])
+
+
+def test_the_same_article_under_two_names_is_stored_once(settings, embeddings, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = SAMPLE.read_text(encoding="utf-8")
+    (folder / "a-original.txt").write_text(text, encoding="utf-8")
+    (folder / "b-copy.txt").write_text(text.replace("\n\n", "\n \n"), encoding="utf-8")  # spacing differs
+    feed = folder / "c-feed.jsonl"
+    feed.write_text('{"url": "https://feed.example/1", "text": ' + json.dumps(text.split(" ", 3)[3]) + "}\n")
+    store, report = ingest(settings, embeddings, [folder])
+    assert report.added == 1 and len(report.duplicates) == 2
+    assert all(d.endswith("a-original.txt") for d in (line.split(" = ")[1] for line in report.duplicates))
+    assert store.stats()["documents"] == 1
+
+
+def test_a_second_ingest_waits_for_none_and_says_why(settings, tmp_path, capsys):
+    from rag.cli import main
+    from rag.locking import ingest_lock
+
+    data = tmp_path / "locked"
+    with ingest_lock(data):
+        assert main(["ingest", str(SAMPLE), "--data-dir", str(data)]) == 2
+    assert f"another ingest is running in {data} (pid " in capsys.readouterr().err
+    assert main(["ingest", str(SAMPLE), "--data-dir", str(data), "--no-progress"]) == 0  # released
