@@ -25,6 +25,7 @@ from rag.answer.citations import resolve
 from rag.answer.extractive import ExtractiveWriter
 from rag.answer.listing import ListWriter, is_list_question
 from rag.answer.passages import Passage, answerable, newest_document, rank_sentences, title_matches
+from rag.answer.quotes import narrow_quotes
 from rag.retrieval import Searcher, SearchRequest, SearchResult
 from rag.settings import Settings
 
@@ -163,6 +164,7 @@ class Assistant:
         text, citations = resolve("".join(pieces), sources)
         if not citations and not is_refusal(text):
             return f"The {backend} model's answer cited no source, so the source sentences are shown instead."
+        citations = narrow_quotes(text, citations, self.embeddings, self.document_text)
         yield Event("answer", Answer(answer=text, backend=backend, citations=citations, **base))
         return None
 

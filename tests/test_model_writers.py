@@ -21,14 +21,21 @@ def assistant_with(sample_index, embeddings):
 
 def test_model_answer_is_streamed_and_its_citations_resolved(assistant_with):
     chat = recording_chat("Both sides noted alternative energy production and export [1]. Also tourism [9].")
-    events = list(assistant_with(chat).events(SERBIA_QUESTION))
+    assistant = assistant_with(chat)
+    events = list(assistant.events(SERBIA_QUESTION))
     tokens = "".join(e.value for e in events if e.kind == "token")
     answer = events[-1].value
     assert tokens.startswith("Both sides noted") and len([e for e in events if e.kind == "token"]) > 10
     assert answer.backend == "local"
     assert answer.answer == "Both sides noted alternative energy production and export [1]. Also tourism."
     assert len(answer.citations) == 1 and answer.citations[0].date == "2024-12-23"
-    assert "alternative energy" in answer.citations[0].quote
+    # The quote is narrowed to the sentence that supports the claim, still verbatim.
+    quote = answer.citations[0]
+    assert (
+        quote.quote
+        == "The importance of cooperation in the field of production and export of alternative energy was noted."
+    )
+    assert assistant.document_text(quote.doc_id)[quote.start : quote.end] == quote.quote
 
 
 def test_the_model_is_sent_numbered_sources_and_the_question(assistant_with):
