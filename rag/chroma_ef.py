@@ -34,11 +34,14 @@ class BriefingEmbeddingFunction(EmbeddingFunction[Documents]):
 
     @staticmethod
     def build_from_config(config: dict) -> BriefingEmbeddingFunction:
-        from rag.factory import make_embeddings
-        from rag.settings import load_settings
+        """Chroma calls this on every write; the live instance of that kind is reused."""
+        kind = config.get("kind", "minilm")
+        if kind not in _LIVE:
+            from rag.factory import make_embeddings
+            from rag.settings import load_settings
 
-        settings = load_settings(embeddings=config.get("kind"))
-        return BriefingEmbeddingFunction(make_embeddings(settings), settings.embeddings)
+            _LIVE[kind] = BriefingEmbeddingFunction(make_embeddings(load_settings(embeddings=kind)), kind)
+        return _LIVE[kind]
 
     def default_space(self) -> str:
         return "cosine"
@@ -47,6 +50,10 @@ class BriefingEmbeddingFunction(EmbeddingFunction[Documents]):
         return ["cosine"]
 
 
+_LIVE: dict[str, BriefingEmbeddingFunction] = {}
+
+
 def chroma_embedding_function(embeddings: Embeddings, kind: str) -> BriefingEmbeddingFunction:
     register_embedding_function(BriefingEmbeddingFunction)
-    return BriefingEmbeddingFunction(embeddings, kind)
+    _LIVE[kind] = BriefingEmbeddingFunction(embeddings, kind)
+    return _LIVE[kind]

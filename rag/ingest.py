@@ -16,7 +16,7 @@ from rag.documents import Document, InputError, date_int
 from rag.embeddings import as_array
 from rag.loaders import SUPPORTED, iter_documents
 from rag.loaders.jsonl import FieldMap
-from rag.store import chunk_id
+from rag.store import StoredDocument, chunk_id
 from rag.text import chunk_spans
 
 BATCH_DOCUMENTS = 32
@@ -106,16 +106,18 @@ class Ingestor:
         texts = [embedding_text(doc, c.text) for doc, chunks in plans for c in chunks]
         texts += [doc.title or doc.text[:300] for doc, _ in plans]
         vectors = as_array(self.embeddings, texts)
-        cursor, title_row = 0, len(texts) - len(plans)
+        cursor, title_row, items = 0, len(texts) - len(plans), []
         for number, (doc, chunks) in enumerate(plans):
-            mark = fingerprint(doc)
-            self.store.write(doc, chunks, vectors[cursor : cursor + len(chunks)], vectors[title_row + number], mark)
-            if self.keyword is not None:
-                rows = [(chunk_id(doc.doc_id, c.index), c.text, date_int(doc.date)) for c in chunks]
-                self.keyword.replace(doc.doc_id, mark, rows)
+            vectors_of_doc = vectors[cursor : cursor + len(chunks)]
+            items.append(StoredDocument(doc, chunks, vectors_of_doc, vectors[title_row + number], fingerprint(doc)))
             cursor += len(chunks)
-            report.chunks += len(chunks)
-            if doc.doc_id in stored:
+        self.store.write(items)
+        for item in items:
+            if self.keyword is not None:
+                rows = [(chunk_id(item.doc.doc_id, c.index), c.text, date_int(item.doc.date)) for c in item.chunks]
+                self.keyword.replace(item.doc.doc_id, item.fingerprint, rows)
+            report.chunks += len(item.chunks)
+            if item.doc.doc_id in stored:
                 report.updated += 1
             else:
                 report.added += 1

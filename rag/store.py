@@ -42,6 +42,17 @@ class Hit:
         return self.meta["doc_id"]
 
 
+@dataclass
+class StoredDocument:
+    """A document ready to store: its chunks, their vectors, its title's vector, its fingerprint."""
+
+    doc: Document
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    title_vector: np.ndarray
+    fingerprint: str
+
+
 def make_client(settings: Settings):
     """An embedded client in ``data_dir``, or an HTTP client when ``RAG_CHROMA_URL`` is set."""
     import chromadb
@@ -127,20 +138,28 @@ class ChromaStore:
         found = self.documents.get(ids=list(dict.fromkeys(doc_ids)), include=["metadatas"])
         return {i: m.get("hash", "") for i, m in zip(found["ids"], found["metadatas"], strict=True)}
 
-    def write(
-        self, doc: Document, chunks: list[Chunk], vectors: np.ndarray, title_vector: np.ndarray, fingerprint: str
-    ) -> None:
-        """Replace ``doc``'s chunks, then record the document (the commit marker)."""
-        self.chunks.delete(where={"doc_id": doc.doc_id})
-        if chunks:
+    def write(self, items: list[StoredDocument]) -> None:
+        """Replace these documents' chunks, then record the documents (the commit marker).
+
+        One call per collection for a whole batch: per-document calls cost a fifth of ingest time.
+        """
+        ids = [item.doc.doc_id for item in items]
+        self.chunks.delete(where={"doc_id": {"$in": ids}})
+        chunked = [item for item in items if item.chunks]
+        if chunked:
             self.chunks.add(
-                ids=[chunk_id(doc.doc_id, c.index) for c in chunks],
-                documents=[c.text for c in chunks],
-                embeddings=vectors,
-                metadatas=[chunk_metadata(doc, c) for c in chunks],
+                ids=[chunk_id(i.doc.doc_id, c.index) for i in chunked for c in i.chunks],
+                documents=[c.text for i in chunked for c in i.chunks],
+                embeddings=np.concatenate([i.vectors for i in chunked]),
+                metadatas=[chunk_metadata(i.doc, c) for i in chunked for c in i.chunks],
             )
-        meta = {**document_metadata(doc), "hash": fingerprint, "text_hash": doc.text_hash(), "chunks": len(chunks)}
-        self.documents.upsert(ids=[doc.doc_id], documents=[doc.text], embeddings=[title_vector], metadatas=[meta])
+        metas = [
+            {**document_metadata(i.doc), "hash": i.fingerprint, "text_hash": i.doc.text_hash(), "chunks": len(i.chunks)}
+            for i in items
+        ]
+        self.documents.upsert(
+            ids=ids, documents=[i.doc.text for i in items], embeddings=[i.title_vector for i in items], metadatas=metas
+        )
 
     def owners_of_texts(self, text_hashes: list[str]) -> dict[str, str]:
         """``text hash -> doc_id`` of stored documents with that exact text (duplicate check)."""
