@@ -22,7 +22,6 @@ from typing import Any
 
 from rag.answer.base import Answer, Turn, Writer, is_refusal
 from rag.answer.citations import resolve
-from rag.answer.extractive import ExtractiveWriter
 from rag.answer.listing import ListWriter, is_list_question
 from rag.answer.passages import Passage, answerable, newest_document, rank_sentences, title_matches
 from rag.answer.quotes import narrow_quotes
@@ -146,7 +145,7 @@ class Assistant:
             if notice is None:
                 return
             yield Event("status", notice)
-        yield Event("answer", self._write(ExtractiveWriter(), question, ranked, history, notice, base))
+        yield Event("answer", self._write(self.writer("extractive"), question, ranked, history, notice, base))
 
     def _model_events(self, backend: str, question: str, ranked, history, base: dict):
         """Stream a model's answer; returns None when it was given, else why it was not (a notice)."""

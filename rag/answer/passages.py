@@ -172,7 +172,3 @@ def widen(passage: Passage, document_text, sentences: int = 1, before: int | Non
 def chronological(passages: list[Passage]) -> list[Passage]:
     """Oldest first, then by position in the document: how a briefing tells a story."""
     return sorted(passages, key=lambda p: (p.date, p.doc_id, p.start))
-
-
-def best_score(passages: list[Passage]) -> float:
-    return float(np.max([p.score for p in passages])) if passages else 0.0
