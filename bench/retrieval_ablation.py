@@ -26,9 +26,7 @@ from rag.settings import load_settings  # noqa: E402
 def measure(searcher: Searcher, questions) -> dict:
     ranks = []
     for q in questions:
-        result = searcher.search(SearchRequest(q.question, q.as_of, k=8))
-        urls = [h.meta.get("url") or h.doc_id for h in result.hits]
-        ranking = list(dict.fromkeys(urls))
+        ranking = searcher.search(SearchRequest(q.question, q.as_of, k=8)).documents()
         ranks.append(next((i + 1 for i, u in enumerate(ranking) if u in set(q.gold_urls)), None))
     return {
         "hits@1": round(statistics.mean(float(r == 1) for r in ranks), 3),

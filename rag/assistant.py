@@ -127,7 +127,7 @@ class Assistant:
         base = {
             "question": question,
             "as_of": as_of.isoformat() if as_of else "",
-            "retrieved": [self._url(h) for h in _first_per_document(result.hits)],
+            "retrieved": result.documents(),
         }
         if result.period_empty:
             text = f"No document in the corpus is dated {result.scope.label}."
@@ -173,24 +173,12 @@ class Assistant:
         text, citations = resolve("".join(writer.stream(question, sources, history)), sources)
         return Answer(answer=text, backend=writer.name, citations=citations, notice=notice, **base)
 
-    @staticmethod
-    def _url(hit) -> str:
-        return hit.meta.get("url") or hit.doc_id
-
     def ask(self, question: str, as_of: date | None = None, backend: str | None = None, history=()) -> Answer:
         """The final answer (consumes :meth:`events`)."""
         for event in self.events(question, as_of, backend, history):
             if event.kind == "answer":
                 return event.value
         raise RuntimeError("the pipeline ended without an answer")  # unreachable by construction
-
-
-def _first_per_document(hits):
-    seen = set()
-    for hit in hits:
-        if hit.doc_id not in seen:
-            seen.add(hit.doc_id)
-            yield hit
 
 
 def _short(error: Exception) -> str:

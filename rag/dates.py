@@ -199,7 +199,7 @@ def parse_scope(question: str, as_of: date) -> DateScope:
             return DateScope(a[0], min(b[1], as_of), latest, between.group(0).strip())
     for match in _RELATION.finditer(question):
         period = _period(match.groupdict(), "x", as_of)
-        if period is None or _is_bare_number_or_may(match):
+        if period is None or _is_may_the_verb(match):
             continue
         since, until = _apply((match.group("rel") or "").lower(), period[0], period[1], as_of)
         until = min(until, as_of) if until else as_of
@@ -212,8 +212,8 @@ def parse_scope(question: str, as_of: date) -> DateScope:
     return DateScope(latest=latest, phrase="latest" if latest else "")
 
 
-def _is_bare_number_or_may(match: re.Match) -> bool:
-    """'may' the verb and bare years inside other numbers are not dates."""
+def _is_may_the_verb(match: re.Match) -> bool:
+    """'may' the verb is not a date: lower-case, or capitalised with no year and no "in"/"on"/"since"."""
     g = match.groupdict()
     month3 = g.get("xmonth3")
     if not month3 or g.get("xyear3"):

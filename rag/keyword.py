@@ -119,10 +119,6 @@ class KeywordIndex:
         with self._lock:
             self._db.execute("INSERT OR REPLACE INTO state VALUES ('generation', ?)", (value,))
 
-    def count(self) -> int:
-        with self._lock:
-            return self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]
-
 
 def sync(index: KeywordIndex, store, batch: int = 64) -> int:
     """Bring ``index`` in step with ``store``; returns how many documents were (re)indexed.

@@ -83,10 +83,6 @@ def fold(word: str) -> str:
     return _POSSESSIVE.sub("", ascii_text(word).lower()).strip("-'")
 
 
-def stem(word: str) -> str:
-    return fold(word)[:6]
-
-
 @lru_cache(maxsize=8192)  # chunks come back for many questions; their stems do not change
 def stems(text: str) -> frozenset[str]:
     """Crude stems of the content words (``'Serbian' -> 'serbia'``)."""

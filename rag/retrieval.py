@@ -51,9 +51,9 @@ class SearchResult:
     scope: DateScope = field(default_factory=DateScope)
     period_empty: bool = False  # the question's period holds no document at all
 
-    def doc_ids(self) -> list[str]:
-        """Documents in rank order (for Hits@k)."""
-        return list(dict.fromkeys(h.doc_id for h in self.hits))
+    def documents(self) -> list[str]:
+        """Documents (url, else id) in rank order: what an answer reports as retrieved."""
+        return list(dict.fromkeys(h.meta.get("url") or h.doc_id for h in self.hits))
 
 
 def date_filter(since: int, until: int) -> dict | None:
