@@ -25,6 +25,7 @@ from rag.answer.citations import resolve
 from rag.answer.listing import ListWriter, is_list_question
 from rag.answer.passages import Passage, answerable, newest_document, rank_sentences, title_matches
 from rag.answer.quotes import narrow_quotes
+from rag.answer.verify import verify
 from rag.retrieval import Searcher, SearchRequest, SearchResult
 from rag.settings import Settings
 
@@ -160,18 +161,25 @@ class Assistant:
                 yield Event("token", piece)
         except Exception as error:  # any model/server failure: never a traceback for the user
             return f"The {backend} backend failed ({_short(error)}); answering extractively."
-        text, citations = resolve("".join(pieces), sources)
-        if not citations and not is_refusal(text):
-            return f"The {backend} model's answer cited no source, so the source sentences are shown instead."
-        citations = narrow_quotes(text, citations, self.embeddings, self.document_text)
-        yield Event("answer", Answer(answer=text, backend=backend, citations=citations, **base))
+        answer = self.checked(Answer(answer="".join(pieces), backend=backend, **base), sources)
+        if not answer.citations and not is_refusal(answer.answer):
+            return f"No sentence of the {backend} model's answer is supported by its sources; showing them instead."
+        yield Event("answer", answer)
         return None
+
+    def checked(self, answer: Answer, sources: list[Passage]) -> Answer:
+        """The answer after the verifier: unsupported sentences removed or marked, markers resolved."""
+        verified = verify(answer.answer, sources, self.embeddings)
+        text, citations = resolve(verified.text, sources)
+        answer.answer, answer.checks = text, verified.checks
+        answer.citations = narrow_quotes(citations, verified.quote_spans, self.document_text)
+        return answer
 
     def _write(self, writer: Writer, question: str, ranked, history, notice: str, base: dict) -> Answer:
         """A whole answer from a writer that cannot fail (extractive, list)."""
         sources = writer.sources(question, ranked, self.document_text)
-        text, citations = resolve("".join(writer.stream(question, sources, history)), sources)
-        return Answer(answer=text, backend=writer.name, citations=citations, notice=notice, **base)
+        text = "".join(writer.stream(question, sources, history))
+        return self.checked(Answer(answer=text, backend=writer.name, notice=notice, **base), sources)
 
     def ask(self, question: str, as_of: date | None = None, backend: str | None = None, history=()) -> Answer:
         """The final answer (consumes :meth:`events`)."""

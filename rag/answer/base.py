@@ -41,6 +41,18 @@ class Answer:
     notice: str = ""
     as_of: str = ""
     retrieved: list[str] = field(default_factory=list)  # document urls/ids in rank order
+    checks: list = field(default_factory=list)  # SentenceCheck per sentence, from the verifier
+
+    def verification(self) -> dict:
+        """How many sentences the verifier found supported, corrected, unverified, removed…"""
+        counts: dict[str, int] = {}
+        for check in self.checks:
+            counts[check.status] = counts.get(check.status, 0) + 1
+        return counts
+
+    @property
+    def removed(self) -> list:
+        return [c for c in self.checks if c.status == "removed"]
 
     @property
     def declined(self) -> bool:
@@ -55,6 +67,8 @@ class Answer:
             "notice": self.notice,
             "citations": [c.as_dict() for c in self.citations],
             "retrieved": self.retrieved,
+            "verification": self.verification(),
+            "checks": [c.as_dict() for c in self.checks],
         }
 
 

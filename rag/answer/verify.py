@@ -1,0 +1,273 @@
+"""Every sentence of an answer checked against the sources it cites, before the user sees it.
+
+For each sentence (a bullet's sentences share the bullet's markers):
+
+1. **Facts.** Every name, number, month and date in the sentence must be stated by a cited source
+   (its passage, title, outlet, date or place) — see :mod:`rag.answer.facts`.
+2. **Support.** A verbatim quote of the source is supported outright; otherwise the support score
+   is ``0.5 * cosine(sentence, closest source sentence) + 0.5 * share of its content words in the
+   source``. It must reach :data:`SUPPORT_THRESHOLD` (calibrated in docs/evaluation.md).
+
+Then a sentence is **supported**; or **corrected** (another source states it: the marker is
+moved there); **cited** (it had no marker, a source supports it: one is added); **unverified**
+(its facts are in the cited source but the wording is not clearly supported: it stays, visibly
+prefixed ``(unverified)``); or **removed** (a fact no cited source states, or no source at
+all) — listed with the reason. Headings, refusals and connectives are **plain**. A marker that
+points at no source never survives (:func:`rag.answer.citations.resolve` runs afterwards).
+
+>>> from rag.answer.passages import Passage
+>>> src = [Passage("d1", 0, 60, "Serbia and Azerbaijan agreed to build a gas interconnector.", title="Talks")]
+>>> checked = verify("Serbia and Azerbaijan agreed to build a gas interconnector [1]. "
+...                  "They also signed a $2 billion loan with Hungary [1].", src, embeddings=None)
+>>> checked.text
+'Serbia and Azerbaijan agreed to build a gas interconnector [1].'
+>>> [(c.status, c.missing) for c in checked.checks]
+[('supported', ()), ('removed', ('2', 'billion', 'hungary'))]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field, replace
+from difflib import SequenceMatcher
+
+from rag.answer.facts import facts, missing
+from rag.answer.passages import Passage
+from rag.embeddings import as_array
+from rag.lexical import stems
+from rag.text import sentence_spans
+
+SUPPORT_THRESHOLD = 0.55
+VERBATIM = 0.8  # a sentence whose longest common run with the source covers 80% of it is a quote
+UNVERIFIED = "(unverified)"
+_MARKERS = re.compile(r"\s?\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
+
+
+@dataclass(frozen=True)
+class SentenceCheck:
+    sentence: str
+    status: str  # supported | corrected | cited | unverified | removed | plain
+    support: float = 0.0
+    missing: tuple[str, ...] = ()
+    reason: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Verified:
+    text: str
+    checks: list[SentenceCheck]
+    quote_spans: dict[tuple[str, int, int], tuple[int, int]] = field(default_factory=dict)
+
+    def count(self, *statuses: str) -> int:
+        return sum(c.status in statuses for c in self.checks)
+
+
+@dataclass
+class _Claim:
+    body: str  # the sentence without markers
+    original: str  # as written, markers included
+    cited: list[int]  # 1-based source numbers, valid ones only
+    bullet_markers: bool = False
+
+
+def markers_of(text: str) -> list[int]:
+    found = []
+    for group in _MARKERS.findall(text):
+        found += [int(x) for x in re.split(r"\s*[,;]\s*", group)]
+    return list(dict.fromkeys(found))
+
+
+def split_claims(line: str, count: int, bullet: bool = False) -> list[_Claim]:
+    """Sentences of one line; markers written after a sentence's full stop belong to it."""
+    claims: list[_Claim] = []
+    for start, end in sentence_spans(line):
+        sentence = line[start:end]
+        leading = _LEADING_MARKERS.match(sentence)
+        if leading and claims:
+            claims[-1].original += " " + leading.group(0).strip()
+            claims[-1].cited = _valid(markers_of(claims[-1].original), count)
+            sentence = sentence[leading.end() :].strip()
+        if sentence:
+            body = _MARKERS.sub("", sentence).strip()
+            claims.append(_Claim(body, sentence, _valid(markers_of(sentence), count)))
+    if bullet and claims and claims[-1].cited:  # a bullet cites as a whole
+        for claim in claims[:-1]:
+            if not claim.cited:
+                claim.cited, claim.bullet_markers = claims[-1].cited, True
+    return claims
+
+
+def _valid(numbers: list[int], count: int) -> list[int]:
+    return [n for n in numbers if 1 <= n <= count]
+
+
+def source_text(passage: Passage) -> str:
+    """What a citation shows: the passage and its metadata (a date or outlet may be cited too)."""
+    return "\n".join(x for x in (passage.title, passage.source, passage.date_iso, passage.place, passage.text) if x)
+
+
+def is_plain(body: str) -> bool:
+    """Headings, refusals and connectives: nothing to check."""
+    from rag.answer.base import is_refusal
+
+    return not body or body.endswith(":") or is_refusal(body) or (not facts(body) and len(stems(body)) < 3)
+
+
+class _Scorer:
+    """Support scores for one answer; embeds sentences lazily, once, only when a quote is not verbatim."""
+
+    def __init__(self, sources: list[Passage], embeddings):
+        self.sources, self.embeddings = sources, embeddings
+        self.sentences = [[(s, e) for s, e in sentence_spans(p.text)] or [(0, len(p.text))] for p in sources]
+        self._vectors: dict[str, object] = {}
+
+    def _vector(self, text: str):
+        if text not in self._vectors:
+            self._vectors[text] = as_array(self.embeddings, [text])[0]
+        return self._vectors[text]
+
+    def prepare(self, bodies: list[str]) -> None:
+        """Embed all sentences in one batch (the expensive part)."""
+        texts = bodies + [p.text[s:e] for p, spans in zip(self.sources, self.sentences, strict=True) for s, e in spans]
+        texts = list(dict.fromkeys(texts))
+        texts = [t for t in texts if t not in self._vectors]
+        if texts and self.embeddings is not None:
+            self._vectors.update(zip(texts, as_array(self.embeddings, texts), strict=True))
+
+    def support(self, body: str, cited: list[int]) -> tuple[float, dict[int, tuple[int, int]]]:
+        """(score, best sentence span per cited source)."""
+        best_spans, semantic = {}, 0.0
+        for n in cited:
+            passage = self.sources[n - 1]
+            if verbatim(body, passage):
+                return 1.0, {}
+            if self.embeddings is None:
+                continue
+            vector = self._vector(body)
+            scores = [float(self._vector(passage.text[s:e]) @ vector) for s, e in self.sentences[n - 1]]
+            index = max(range(len(scores)), key=scores.__getitem__)
+            best_spans[n] = self._span_with_facts(body, n, index)
+            semantic = max(semantic, scores[index])
+        lexical = _lexical(body, " ".join(source_text(self.sources[n - 1]) for n in cited))
+        return round(0.5 * semantic + 0.5 * lexical, 4), best_spans
+
+    def _span_with_facts(self, body: str, n: int, index: int) -> tuple[int, int]:
+        """The closest sentence, widened to the sentences stating the claim's facts it lacks."""
+        passage, spans = self.sources[n - 1], self.sentences[n - 1]
+        chosen = [spans[index]]
+        for fact in missing(facts(body), passage.text[spans[index][0] : spans[index][1]]):
+            holding = [(s, e) for s, e in spans if not missing([fact], passage.text[s:e])]
+            chosen += holding[:1]
+        return min(s for s, _ in chosen), max(e for _, e in chosen)
+
+
+def verbatim(body: str, passage: Passage) -> bool:
+    """Whether ``body`` quotes the passage: one verbatim run covering 80% of it, or all of it but
+    a prefix of the citation's metadata ("2024-12-23, Trend: <quote>").
+    """
+    text = passage.text
+    if len(body) < 20:
+        return body in text
+    match = SequenceMatcher(None, body, text, autojunk=False).find_longest_match(0, len(body), 0, len(text))
+    if match.size >= VERBATIM * len(body):
+        return True
+    rest = body[: match.a] + " " + body[match.a + match.size :]
+    metadata = source_text(replace(passage, text=""))
+    return match.size >= 40 and not missing(facts(rest), metadata) and stems(rest) <= stems(metadata)
+
+
+def _lexical(body: str, source: str) -> float:
+    said = stems(body)
+    return len(said & stems(source)) / len(said) if said else 1.0
+
+
+def verify(text: str, sources: list[Passage], embeddings, threshold: float = SUPPORT_THRESHOLD) -> Verified:
+    """Check every sentence of ``text`` (citing ``sources`` as [1], [2], …); see the module doc."""
+    lines = []
+    for line in text.splitlines():
+        bullet = line.startswith("- ")
+        lines.append((bullet, split_claims(line[2:] if bullet else line, len(sources), bullet)))
+    scorer = _Scorer(sources, embeddings)
+    bodies = [c.body for _, claims in lines for c in claims if not is_plain(c.body)]
+    if embeddings is not None and not all(_any_verbatim(b, sources) for b in bodies):
+        scorer.prepare(bodies)
+    checks, out_lines, spans = [], [], {}
+    for bullet, claims in lines:
+        shown = []
+        for claim in claims:
+            check, text_shown, used = _check(claim, sources, scorer, threshold)
+            checks.append(check)
+            shown += [text_shown] if text_shown else []
+            for n, span in used.items():
+                spans.setdefault(n, []).append(span)
+        if claims and not shown:
+            continue  # every sentence of the line was removed
+        kept = " ".join(shown)
+        inherited = claims[-1].cited if any(c.bullet_markers for c in claims) else []
+        if inherited and not markers_of(kept):  # the bullet's marker went with a removed sentence
+            kept = _with_markers(kept, inherited)
+        out_lines.append(("- " if bullet else "") + kept)
+    return Verified("\n".join(out_lines).strip(), checks, _quote_spans(sources, spans))
+
+
+def _quote_spans(sources: list[Passage], spans: dict[int, list[tuple[int, int]]]) -> dict:
+    """Per source passage, the span of its sentences that the answer's sentences rest on."""
+    out = {}
+    for n, found in spans.items():
+        passage = sources[n - 1]
+        start, end = min(s for s, _ in found), max(e for _, e in found)
+        out[(passage.doc_id, passage.start, passage.end)] = (passage.start + start, passage.start + end)
+    return out
+
+
+def _any_verbatim(body: str, sources: list[Passage]) -> bool:
+    return any(verbatim(body, p) for p in sources)
+
+
+def _check(claim: _Claim, sources: list[Passage], scorer: _Scorer, threshold: float):
+    """(the check, the sentence as shown or '' when removed, best source sentence per citation)."""
+    body = claim.body
+    if is_plain(body):
+        return SentenceCheck(body, "plain"), claim.original, {}
+    said = facts(body)
+    if claim.cited:
+        absent = missing(said, "\n".join(source_text(sources[n - 1]) for n in claim.cited))
+        support, used = scorer.support(body, claim.cited)
+        if not absent and support >= threshold:
+            return SentenceCheck(body, "supported", support), claim.original, used
+    better = _best_source(body, said, sources, scorer, threshold)
+    if better:
+        n, support, used = better
+        status = "corrected" if claim.cited else "cited"
+        return SentenceCheck(body, status, support), _with_markers(body, [n]), used
+    if not claim.cited:
+        reason = "cites no source, and no source states it"
+        return SentenceCheck(body, "removed", 0.0, tuple(said), reason), "", {}
+    if not absent:
+        reason = f"support {support:.2f} is below {threshold:.2f}"
+        shown = f"{UNVERIFIED} {claim.original}"
+        return SentenceCheck(body, "unverified", support, (), reason), shown, used
+    reason = "the cited source does not state: " + ", ".join(absent)
+    return SentenceCheck(body, "removed", support, tuple(absent), reason), "", {}
+
+
+def _best_source(body: str, said: list[str], sources: list[Passage], scorer: _Scorer, threshold: float):
+    best = None
+    for n, passage in enumerate(sources, start=1):
+        if missing(said, source_text(passage)):
+            continue
+        support, used = scorer.support(body, [n])
+        if support >= threshold and (best is None or support > best[1]):
+            best = (n, support, used)
+    return best
+
+
+def _with_markers(body: str, numbers: list[int]) -> str:
+    marks = "".join(f"[{n}]" for n in numbers)
+    if body[-1:] in ".!?":
+        return f"{body[:-1]} {marks}{body[-1]}"
+    return f"{body} {marks}"

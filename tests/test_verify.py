@@ -1,0 +1,115 @@
+"""The verifier: sentences a source does not support never reach the user unmarked."""
+
+import pytest
+from conftest import SERBIA_QUESTION
+from fakes import recording_chat
+
+from rag.answer.passages import Passage
+from rag.answer.verify import UNVERIFIED, verify
+from rag.assistant import Assistant
+from rag.settings import load_settings
+
+ENERGY = Passage(
+    "energy",
+    0,
+    120,
+    "The sides expressed satisfaction with cooperation in the energy sector. Serbia will buy 400 million "
+    "cubic metres of Azerbaijani gas in 2025.",
+    title="Bayramov meets Vucevic",
+    source="Trend",
+    date=20241223,
+)
+TOURISM = Passage(
+    "tourism",
+    0,
+    90,
+    "Mutual interest was expressed in joint tourism projects and direct flights between Baku and Belgrade.",
+    title="Azerbaijan and Serbia discuss tourism",
+    source="Trend",
+    date=20241224,
+)
+
+
+@pytest.fixture
+def check(embeddings):
+    return lambda text: verify(text, [ENERGY, TOURISM], embeddings)
+
+
+def test_a_supported_paraphrase_keeps_its_citation(check):
+    verified = check("Serbia will buy 400 million cubic metres of gas from Azerbaijan in 2025 [1].")
+    assert [c.status for c in verified.checks] == ["supported"]
+    assert verified.text.endswith("[1].")
+
+
+def test_a_wrong_figure_or_an_unknown_counterpart_is_removed(check):
+    verified = check(
+        "Serbia will buy 500 million cubic metres of Azerbaijani gas [1]. "
+        "Croatia joined the gas deal [1]. The sides were satisfied with energy cooperation [1]."
+    )
+    removed = [c for c in verified.checks if c.status == "removed"]
+    assert [c.missing for c in removed] == [("500",), ("croatia",)]
+    assert "500" not in verified.text and "Croatia" not in verified.text
+    assert verified.text == "The sides were satisfied with energy cooperation [1]."
+
+
+def test_a_wrong_date_is_removed_even_when_the_words_match(check):
+    verified = check("On 2024-12-25 the sides expressed satisfaction with cooperation in the energy sector [1].")
+    assert verified.checks[0].status == "removed" and "25" in verified.checks[0].missing
+
+
+def test_a_sentence_citing_the_wrong_source_is_moved_to_the_right_one(check):
+    verified = check("Direct flights between Baku and Belgrade were discussed [1].")
+    assert verified.checks[0].status == "corrected"
+    assert verified.text == "Direct flights between Baku and Belgrade were discussed [2]."
+
+
+def test_an_uncited_factual_sentence_gets_its_source_or_goes(check):
+    verified = check("Joint tourism projects between Baku and Belgrade were of mutual interest. Paris hosted talks.")
+    assert [c.status for c in verified.checks] == ["cited", "removed"]
+    assert verified.text == "Joint tourism projects between Baku and Belgrade were of mutual interest [2]."
+
+
+def test_headings_and_refusals_pass_through(check):
+    text = "Key points:\nThe sources in the corpus do not answer this question."
+    verified = check(text)
+    assert verified.text == text and {c.status for c in verified.checks} == {"plain"}
+
+
+def test_a_bullet_cites_as_a_whole_and_an_extractive_quote_is_supported_verbatim(check):
+    line = "- 2024-12-23, Trend: The sides expressed satisfaction with cooperation in the energy sector. [1]"
+    verified = check(line)
+    assert verified.text == line
+    assert [(c.status, c.support) for c in verified.checks] == [("supported", 1.0)]
+
+
+def test_weak_support_is_kept_but_marked_unverified(check):
+    verified = check("Serbia criticised the energy policy of Azerbaijan harshly [1].")
+    assert verified.checks[0].status == "unverified"
+    assert verified.text.startswith(UNVERIFIED)
+
+
+@pytest.fixture
+def assistant_with(sample_index, embeddings):
+    def make(chat):
+        settings = load_settings(data_dir=sample_index, backend="auto")
+        return Assistant(settings, embeddings=embeddings, chat_models={"local": chat})
+
+    return make
+
+
+def test_the_assistant_removes_an_invented_claim_from_a_model_answer(assistant_with):
+    chat = recording_chat(
+        "Azerbaijan and Serbia discussed cooperation in the energy sector [1]. "
+        "Vučević promised to sign a gas contract in Belgrade on 5 January [1]."
+    )
+    answer = assistant_with(chat).ask(SERBIA_QUESTION)
+    assert answer.backend == "local"
+    assert "Belgrade" not in answer.answer and "energy sector [1]" in answer.answer
+    assert answer.verification() == {"supported": 1, "removed": 1}
+    assert set(answer.removed[0].missing) >= {"belgrade", "5", "january"}
+    assert answer.as_dict()["verification"] == {"supported": 1, "removed": 1}
+
+
+def test_every_extractive_sentence_is_supported(assistant_with):
+    answer = assistant_with(recording_chat("unused")).ask(SERBIA_QUESTION, backend="extractive")
+    assert answer.citations and {c.status for c in answer.checks} == {"supported"}
