@@ -103,6 +103,19 @@ def record_to_document(record: dict, fields: FieldMap, origin: str) -> Document:
     return finish(doc)
 
 
+def _parse(raw: bytes, origin: str) -> dict:
+    """One line to a JSON object; a ``\\ud800``-style escape (lone surrogate) is refused here,
+    because such text cannot be hashed or stored as UTF-8 and would stop the whole ingest."""
+    record = json.loads(raw.decode("utf-8-sig"))  # JSON is UTF-8 (RFC 8259)
+    if not isinstance(record, dict):
+        raise InputError(origin, "line is not a JSON object", "write one {...} object per line")
+    try:
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(origin, "has an invalid \\u escape (a lone surrogate)", "fix or remove the line") from None
+    return record
+
+
 def load_jsonl(path: Path, field_map: FieldMap | None = None) -> Iterator[Document | InputError]:
     """Documents from a ``.jsonl`` file; a bad line yields an error and the rest go on."""
     fields = field_map or FieldMap()
@@ -112,14 +125,13 @@ def load_jsonl(path: Path, field_map: FieldMap | None = None) -> Iterator[Docume
             if not raw.strip():
                 continue
             try:
-                record = json.loads(raw.decode("utf-8-sig"))  # JSON is UTF-8 (RFC 8259)
-                if not isinstance(record, dict):
-                    raise InputError(origin, "line is not a JSON object", "write one {...} object per line")
-                yield record_to_document(record, fields, origin)
+                yield record_to_document(_parse(raw, origin), fields, origin)
             except InputError as error:
                 yield error
             except UnicodeDecodeError:
                 yield InputError(origin, "line is not valid UTF-8", "re-save the file as UTF-8")
+            except RecursionError:  # "[[[[…" thousands deep: Python's parser gives up
+                yield InputError(origin, "JSON is nested too deeply", "write one flat {...} object per line")
             except json.JSONDecodeError as error:
                 yield InputError(
                     origin, f"malformed JSON ({error.msg} at column {error.colno})", "fix or remove the line"
