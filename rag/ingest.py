@@ -112,6 +112,7 @@ class Ingestor:
             items.append(StoredDocument(doc, chunks, vectors_of_doc, vectors[title_row + number], fingerprint(doc)))
             cursor += len(chunks)
         self.store.write(items)
+        self.store.bump_generation()  # before the keyword rows: a crash between is repaired on rerun
         for item in items:
             if self.keyword is not None:
                 rows = [(chunk_id(item.doc.doc_id, c.index), c.text, date_int(item.doc.date)) for c in item.chunks]
@@ -141,17 +142,24 @@ class Ingestor:
         for batch in _batches(iter_documents(paths, field_map), BATCH_DOCUMENTS):
             docs = [item for item in batch if isinstance(item, Document)]
             report.errors += [item for item in batch if isinstance(item, InputError)]
-            written = report.added + report.updated
             self._write_batch(docs, report)
-            if report.added + report.updated > written:
-                self.store.bump_generation()  # readers re-sync their keyword index
             bar.update(len(batch))
         bar.close()
-        if self.keyword is not None:  # documents written by other processes, or before a crash
-            from rag.keyword import sync
-
-            sync(self.keyword, self.store)
+        if self.keyword is not None:
+            self._repair_keyword_index()
         return report
+
+    def _repair_keyword_index(self) -> None:
+        """Compare every document hash, not just the generation marker.
+
+        A run killed after writing a batch to Chroma but before its keyword rows leaves documents
+        the rerun skips as unchanged, and the marker may already match: only hashes show the gap.
+        A repair bumps the marker so other processes' keyword caches re-sync too.
+        """
+        from rag.keyword import sync
+
+        if sync(self.keyword, self.store, force=True):
+            self.store.bump_generation()
 
 
 def _progress_bar(total: int, progress: bool | None):

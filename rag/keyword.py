@@ -46,6 +46,7 @@ class KeywordIndex:
     """BM25 over chunk texts; one SQLite file, safe to share between threads of one process."""
 
     def __init__(self, path: Path):
+        self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -120,14 +121,15 @@ class KeywordIndex:
             self._db.execute("INSERT OR REPLACE INTO state VALUES ('generation', ?)", (value,))
 
 
-def sync(index: KeywordIndex, store, batch: int = 64) -> int:
+def sync(index: KeywordIndex, store, batch: int = 64, force: bool = False) -> int:
     """Bring ``index`` in step with ``store``; returns how many documents were (re)indexed.
 
     The store's generation marker changes with every write, so an unchanged store costs one
-    metadata read; otherwise the document hashes are compared and only differences re-indexed.
+    metadata read; otherwise (or when ``force``d, after an ingest) the document hashes are
+    compared and only differences re-indexed.
     """
     generation = store.generation()
-    if generation == index.generation():
+    if generation == index.generation() and not force:
         return 0
     stored = store.document_hashes()
     held = index.hashes()
