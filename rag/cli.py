@@ -4,6 +4,7 @@ python -m rag ingest corpus/ ../shared/data/wh_foreign_readouts.jsonl
 python -m rag stats --json
 python -m rag ask "What energy cooperation was discussed with Serbia?" --json
 python -m rag ask --batch questions.jsonl > answers.jsonl
+python -m rag brief "Serbia energy" --since 2024-01-01 --format docx --out note.docx
 python -m rag model prepare          # join + verify the packaged local model once
 """
 
@@ -58,6 +59,16 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--baseline", help="also measure the naive baseline built from these paths", nargs="*")
     evaluate.add_argument("--json", action="store_true", help="print the full report as JSON")
     evaluate.add_argument("--markdown", help="write the results table to this file")
+
+    brief = commands.add_parser("brief", parents=[common], help="a briefing note on a topic, every sentence cited")
+    brief.add_argument("topic", help='a topic or question, e.g. "Serbia energy cooperation"')
+    brief.add_argument("--since", help="only documents dated on or after this date (YYYY-MM-DD)")
+    brief.add_argument("--until", help="only documents dated on or before this date (YYYY-MM-DD)")
+    brief.add_argument("--as-of", help="the note's as-of date (default today): later documents are ignored")
+    brief.add_argument("--format", choices=["md", "docx", "pdf"], default="md")
+    brief.add_argument("--out", help="write the note to this file (required for docx and pdf)")
+    brief.add_argument("--backend", choices=BACKENDS, help="who writes the summary (default RAG_BACKEND or auto)")
+    brief.add_argument("--json", action="store_true", help="print the note's structure as JSON")
 
     model = commands.add_parser("model", parents=[common], help="the packaged local model")
     model.add_argument("action", choices=["prepare", "status"])
@@ -140,6 +151,30 @@ def cmd_ask(args, settings) -> int:
     return 0
 
 
+def cmd_brief(args, settings) -> int:
+    from pathlib import Path
+
+    from rag.assistant import Assistant
+    from rag.briefing.export import export, note_markdown
+    from rag.briefing.note import Briefer
+
+    if args.format != "md" and not args.out:
+        raise UsageError(f"brief: --format {args.format} needs --out FILE")
+    since, until = parse_as_of(args.since, "--since"), parse_as_of(args.until, "--until")
+    if since and until and since > until:
+        raise UsageError(f"brief: --since {since} is after --until {until}")
+    note = Briefer(Assistant(settings)).build(args.topic, since, until, parse_as_of(args.as_of), args.backend)
+    if note.notice:
+        print(f"notice: {note.notice}", file=sys.stderr)
+    if args.out:
+        print(f"briefing note written to {export(note, args.format, Path(args.out))}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(note.as_dict(), ensure_ascii=False, indent=2))
+    elif not args.out:
+        print(note_markdown(note))
+    return 0 if not note.empty else 1
+
+
 def cmd_model(args, settings) -> int:
     from rag.answer.local_llm import runtime_installed
     from rag.factory import local_available, local_model_path
@@ -175,7 +210,14 @@ def cmd_eval(args, settings) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "stats": cmd_stats, "ask": cmd_ask, "eval": cmd_eval, "model": cmd_model}
+COMMANDS = {
+    "ingest": cmd_ingest,
+    "stats": cmd_stats,
+    "ask": cmd_ask,
+    "brief": cmd_brief,
+    "eval": cmd_eval,
+    "model": cmd_model,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

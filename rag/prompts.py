@@ -22,13 +22,17 @@ def prompts_dir() -> Path:
 def _environment(folder: str):
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-    return Environment(
+    from rag.formatting import escape_markdown, safe_url
+
+    environment = Environment(
         loader=FileSystemLoader(folder),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,
     )
+    environment.filters.update(md=escape_markdown, safe_url=safe_url)  # source text is data, never markup
+    return environment
 
 
 def template_source(name: str) -> str:

@@ -43,6 +43,7 @@ class SearchRequest:
     as_of: date | None = None
     k: int = 8
     per_document: int = 2
+    scope: DateScope | None = None  # an explicit period (briefing --since/--until) instead of the question's
 
 
 @dataclass
@@ -101,7 +102,7 @@ class Searcher:
 
     def search(self, request: SearchRequest) -> SearchResult:
         as_of = request.as_of or date.today()
-        scope = parse_scope(request.question, as_of)
+        scope = request.scope or parse_scope(request.question, as_of)
         since = date_int(scope.since)
         # Without a period or an explicit as-of date nothing is filtered (a filter slows HNSW).
         bounded = scope.since or scope.until or request.as_of
