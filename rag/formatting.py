@@ -37,13 +37,36 @@ def citation_heading(citation) -> str:
     return f"**[{citation.n}]** {linked}" + (f" — {details}" if details else "")
 
 
+UNVERIFIED_MARK = "⚠️ *unverified:*"
+
+
 def answer_text_markdown(text: str) -> str:
-    """An answer's text escaped line by line, keeping its "- " bullets as a list."""
+    """An answer's text escaped line by line, keeping its "- " bullets as a list and showing the
+    verifier's "(unverified)" prefix as a visible warning mark.
+
+    >>> answer_text_markdown("- (unverified) A claim [1].")
+    '- ⚠️ *unverified:* A claim \\\\[1\\\\].'
+    """
     lines = []
     for line in text.splitlines():
         bullet = line.startswith("- ")
-        lines.append(("- " if bullet else "") + escape_markdown(line[2:] if bullet else line))
+        escaped = escape_markdown(line[2:] if bullet else line).replace(r"\(unverified\)", UNVERIFIED_MARK)
+        lines.append(("- " if bullet else "") + escaped)
     return "\n".join(lines)
+
+
+def verification_summary(checks) -> str:
+    """``Verifier: 3 supported · 1 moved to the right source · 1 removed`` (empty when nothing was checked)."""
+    labels = {
+        "supported": "supported",
+        "corrected": "moved to the right source",
+        "cited": "given a source",
+        "unverified": "marked unverified",
+        "removed": "removed",
+    }
+    counts = {label: sum(c.status == status for c in checks) for status, label in labels.items()}
+    parts = [f"{n} {label}" for label, n in counts.items() if n]
+    return ("Verifier: " + " · ".join(parts) + " (sentences checked against their sources)") if parts else ""
 
 
 def quote_block(text: str) -> str:
@@ -58,4 +81,7 @@ def answer_markdown(answer) -> str:
         for citation in answer.citations:
             parts += ["", citation_heading(citation), quote_block(citation.quote)]
     parts += ["", f"_Answered by: {answer.backend}{' · as of ' + answer.as_of if answer.as_of else ''}_"]
+    summary = verification_summary(answer.checks)
+    if summary:
+        parts += ["", f"_{summary}_"]
     return "\n".join(parts)

@@ -68,3 +68,28 @@ def test_a_broken_setting_is_shown_not_raised(monkeypatch, sample_index):
     at.run()
     assert not at.exception
     assert "RAG_TOP_K" in at.error[0].value
+
+
+def test_answers_show_what_the_verifier_checked(app):
+    app.chat_input[0].set_value(SERBIA_QUESTION).run()
+    assert any(c.value.startswith("Verifier: ") and "supported" in c.value for c in app.caption)
+
+
+def test_briefing_mode_writes_a_cited_note_with_downloads(app):
+    app.sidebar.radio[0].set_value("Briefing note").run()
+    app.text_input(key="brief_topic").set_value("Serbia energy cooperation")
+    app.button[0].click().run()  # the form's "Write the note"
+    assert not app.exception
+    text = all_markdown(app)
+    assert "# Briefing note: Serbia energy cooperation" in text and "## Chronology of contacts" in text
+    assert "Miloš Vučević" in text and "## Sources" in text
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert labels == ["Markdown", "DOCX", "PDF"]
+
+
+def test_an_answer_becomes_a_briefing_note_on_request(app):
+    app.chat_input[0].set_value(SERBIA_QUESTION).run()
+    next(b for b in app.button if b.label == "Make this a briefing note").click().run()
+    assert not app.exception
+    assert app.sidebar.radio[0].value == "Briefing note"
+    assert app.text_input(key="brief_topic").value == SERBIA_QUESTION

@@ -51,6 +51,7 @@ class SentenceCheck:
     support: float = 0.0
     missing: tuple[str, ...] = ()
     reason: str = ""
+    cited: bool = False  # whether the writer cited a source for it (before any correction)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -238,21 +239,21 @@ def _check(claim: _Claim, sources: list[Passage], scorer: _Scorer, threshold: fl
         absent = missing(said, "\n".join(source_text(sources[n - 1]) for n in claim.cited))
         support, used = scorer.support(body, claim.cited)
         if not absent and support >= threshold:
-            return SentenceCheck(body, "supported", support), claim.original, used
+            return SentenceCheck(body, "supported", support, cited=True), claim.original, used
     better = _best_source(body, said, sources, scorer, threshold)
     if better:
         n, support, used = better
         status = "corrected" if claim.cited else "cited"
-        return SentenceCheck(body, status, support), _with_markers(body, [n]), used
+        return SentenceCheck(body, status, support, cited=bool(claim.cited)), _with_markers(body, [n]), used
     if not claim.cited:
         reason = "cites no source, and no source states it"
         return SentenceCheck(body, "removed", 0.0, tuple(said), reason), "", {}
     if not absent:
         reason = f"support {support:.2f} is below {threshold:.2f}"
         shown = f"{UNVERIFIED} {claim.original}"
-        return SentenceCheck(body, "unverified", support, (), reason), shown, used
+        return SentenceCheck(body, "unverified", support, (), reason, cited=True), shown, used
     reason = "the cited source does not state: " + ", ".join(absent)
-    return SentenceCheck(body, "removed", support, tuple(absent), reason), "", {}
+    return SentenceCheck(body, "removed", support, tuple(absent), reason, cited=True), "", {}
 
 
 def _best_source(body: str, said: list[str], sources: list[Passage], scorer: _Scorer, threshold: float):
