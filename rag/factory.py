@@ -89,15 +89,25 @@ def make_chat_model(settings: Settings, backend: str):
             raise SettingsError("backend 'openai' needs OPENAI_API_KEY or RAG_OPENAI_BASE_URL")
         from langchain_openai import ChatOpenAI
 
+        from rag.answer.chat import GuardedChat
+
         key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"
-        return ChatOpenAI(
+        model = ChatOpenAI(
             model=settings.openai_model,
             api_key=key,
             base_url=settings.openai_base_url,
             timeout=settings.openai_timeout,
-            max_retries=2,
+            max_retries=0,  # GuardedChat retries, with a cap on Retry-After and never after text was shown
             temperature=0,
             max_completion_tokens=settings.max_answer_tokens,
+        )
+        return GuardedChat(
+            inner=model,
+            retries=settings.openai_retries,
+            timeout=settings.openai_timeout,
+            max_wait=settings.openai_max_retry_wait,
+            server=settings.openai_base_url or "the OpenAI API",
+            redact=settings.openai_api_key,
         )
     if backend == "local":
         from rag.answer.local_llm import LlamaCppChatModel, LocalModelUnavailable, runtime_installed

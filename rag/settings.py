@@ -37,7 +37,11 @@ class Settings(BaseSettings):
     )
     openai_model: str = Field("gpt-4o-mini", description="chat model name at the OpenAI(-compatible) server")
     openai_embedding_model: str = Field("text-embedding-3-small")
-    openai_timeout: float = Field(60.0, gt=0)
+    openai_timeout: float = Field(
+        60.0, gt=0, description="seconds to wait for the server (per request and between chunks)"
+    )
+    openai_retries: int = Field(2, ge=0, le=10, description="retries on 429, 5xx, timeouts, refusals before any text")
+    openai_max_retry_wait: float = Field(5.0, ge=0, le=60, description="cap on a server's Retry-After, in seconds")
     local_model_path: Path | None = Field(None, description="a GGUF file; default: the packaged Qwen2.5 1.5B")
     model_cache_dir: Path = Field(
         default_factory=lambda: Path.home() / ".cache" / "rag-briefing", description="joined model file"
