@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     top_k: int = Field(6, ge=1, le=50, description="passages given to the answer writer")
     max_answer_tokens: int = Field(350, ge=16)
     local_context: int = Field(2048, ge=512)
+    max_file_mb: float = Field(50.0, gt=0, description="largest single file ingested or uploaded")
 
     @property
     def openai_configured(self) -> bool:
