@@ -13,6 +13,7 @@ fails, or answers without a valid citation, the extractive answer is given with 
 from __future__ import annotations
 
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -58,6 +59,7 @@ class Assistant:
         self._chat_models = chat_models or {}
         self._writers: dict[str, Writer] = {}
         self._texts: OrderedDict[str, str] = OrderedDict()
+        self._texts_lock = threading.Lock()  # the UI's sessions share one Assistant from their threads
 
     @cached_property
     def embeddings(self):
@@ -93,12 +95,16 @@ class Assistant:
 
     def document_text(self, doc_id: str) -> str:
         """Stored full text of a document (a small LRU: sentences are widened within it)."""
-        if doc_id not in self._texts:
+        with self._texts_lock:
+            text = self._texts.get(doc_id)
+        if text is None:
             found = self.store.document(doc_id)
-            self._texts[doc_id] = found[0] if found else ""
-            if len(self._texts) > 256:
-                self._texts.popitem(last=False)
-        return self._texts[doc_id]
+            text = found[0] if found else ""
+            with self._texts_lock:  # another thread's eviction must not fall between insert and read
+                self._texts[doc_id] = text
+                if len(self._texts) > 256:
+                    self._texts.popitem(last=False)
+        return text
 
     def search(self, query: str, as_of: date | None, listing: bool = False) -> SearchResult:
         if listing:

@@ -1,0 +1,44 @@
+"""One Assistant shared by threads (as the Streamlit server shares it between sessions)."""
+
+from __future__ import annotations
+
+import random
+import sys
+import threading
+
+from rag.assistant import Assistant
+
+
+class Store:
+    """Only what ``document_text`` needs: every document exists."""
+
+    def document(self, doc_id: str):
+        return f"text of {doc_id}", {}
+
+
+def test_document_texts_are_safe_to_read_from_many_threads(settings):
+    """More documents than the text cache holds: evictions by one thread never fail another's read."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, so an unguarded check-then-read is caught
+    assistant = Assistant(settings, store=Store(), embeddings=object())
+    errors = []
+
+    def read(seed: int):
+        rng = random.Random(seed)
+        for _ in range(20_000):
+            doc_id = f"d{rng.randrange(400)}"
+            try:
+                assert assistant.document_text(doc_id) == f"text of {doc_id}"
+            except Exception as error:  # collected: an exception in a thread would go unseen
+                errors.append(repr(error))
+                return
+
+    try:
+        threads = [threading.Thread(target=read, args=(seed,)) for seed in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
