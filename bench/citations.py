@@ -23,6 +23,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
@@ -38,8 +39,9 @@ SHOWN = ("supported", "corrected", "cited", "unverified")
 
 
 def answer_checks(assistant: Assistant, question: str, as_of, backend: str):
-    """(checks of the writer's own text, final answer): for a model, its streamed text is checked
-    here too, so a model answer that the assistant replaced by the extractive one still counts."""
+    """(checks of the writer's own text, final answer, that text, the sources it was given): for a
+    model, its streamed text is checked here too, so a model answer that the assistant replaced by
+    the extractive one still counts."""
     sources, tokens, final = [], [], None
     for event in assistant.events(question, as_of=as_of, backend=backend):
         if event.kind == "sources":
@@ -49,8 +51,9 @@ def answer_checks(assistant: Assistant, question: str, as_of, backend: str):
         elif event.kind == "answer":
             final = event.value
     if backend != "extractive" and tokens:
-        return verify("".join(tokens), sources, assistant.embeddings).checks, final
-    return final.checks, final
+        raw = "".join(tokens)
+        return verify(raw, sources, assistant.embeddings).checks, final, raw, [asdict(p) for p in sources]
+    return final.checks, final, final.answer, []
 
 
 def summarize(checks) -> dict:
@@ -77,10 +80,10 @@ def run(args) -> dict:
     records, question_checks, note_checks = [], [], []
     started = time.perf_counter()
     for question in load_questions(Path(args.questions))[: args.questions_limit]:
-        checks, final = answer_checks(assistant, question.question, question.as_of, args.backend)
+        checks, final, raw, sources = answer_checks(assistant, question.question, question.as_of, args.backend)
         question_checks += checks
         records.append({"kind": "question", "id": question.id, "backend": final.backend, "notice": final.notice,
-                        "text": final.answer, "checks": [c.as_dict() for c in checks],
+                        "text": final.answer, "raw": raw, "sources": sources, "checks": [c.as_dict() for c in checks],
                         "quotes": {c.n: c.quote for c in final.citations}})  # fmt: skip
     for line in Path(args.topics).read_text(encoding="utf-8").splitlines()[: args.topics_limit]:
         topic = json.loads(line)

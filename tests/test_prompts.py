@@ -11,7 +11,9 @@ import jinja2
 import pytest
 
 from rag.answer.base import Turn, refusal_text
+from rag.answer.citations import Citation
 from rag.answer.passages import Passage
+from rag.briefing.note import BriefingNote, Row
 from rag.prompts import render
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -33,6 +35,26 @@ CASES = {
         },
     ),
     "extractive_line": ("extractive_line.j2", {"date": "2024-12-23", "source": "Trend", "text": "Energy.", "n": 1}),
+    "brief_system": ("brief_system.j2", {}),
+    "brief_user": ("brief_user.j2", {"sources": list(enumerate(SOURCES, start=1)), "topic": "Serbia energy"}),
+    "briefing_note": (
+        "briefing_note.md.j2",
+        {
+            "note": BriefingNote(
+                topic="Serbia <b>energy</b>",
+                as_of="2025-01-10",
+                period="2024-01-01 to 2025-01-10",
+                bottom_line=["2024-12-23, Trend: Alternative energy was noted. [1]"],
+                key_points=["A point with a [link](javascript:alert(1)) [2]"],
+                chronology=[Row("2024-12-23", "Foreign Minister Jeyhun Bayramov | x", "Serbia", "energy", 1)],
+                positions={"Jeyhun Bayramov": ["2024-12-23, Trend: Jeyhun Bayramov noted ties. [1]"]},
+                sources=[
+                    Citation(1, "d1", "https://x.example/a", "Meeting", "2024-12-23", "Trend", "q", 0, 1),
+                    Citation(2, "d2", "javascript:alert(1)", "Readout", "", "", "q", 0, 1),
+                ],
+            )
+        },
+    ),
 }
 
 

@@ -5,8 +5,9 @@ For each sentence (a bullet's sentences share the bullet's markers):
 1. **Facts.** Every name, number, month and date in the sentence must be stated by a cited source
    (its passage, title, outlet, date or place) — see :mod:`rag.answer.facts`.
 2. **Support.** A verbatim quote of the source is supported outright; otherwise the support score
-   is ``0.5 * cosine(sentence, closest source sentence) + 0.5 * share of its content words in the
-   source``. It must reach :data:`SUPPORT_THRESHOLD` (calibrated in docs/evaluation.md).
+   is ``0.5 * cosine(sentence, closest source sentence) + 0.5 * share of its content words found
+   within two adjacent source sentences``. It must reach :data:`SUPPORT_THRESHOLD` (calibrated in
+   docs/evaluation.md).
 
 Then a sentence is **supported**; or **corrected** (another source states it: the marker is
 moved there); **cited** (it had no marker, a source supports it: one is added); **unverified**
@@ -30,6 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field, replace
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from rag.answer.facts import facts, missing
 from rag.answer.passages import Passage
@@ -153,8 +155,17 @@ class _Scorer:
             index = max(range(len(scores)), key=scores.__getitem__)
             best_spans[n] = self._span_with_facts(body, n, index)
             semantic = max(semantic, scores[index])
-        lexical = _lexical(body, " ".join(source_text(self.sources[n - 1]) for n in cited))
+        lexical = max(self._local_lexical(body, n) for n in cited)
         return round(0.5 * semantic + 0.5 * lexical, 4), best_spans
+
+    def _local_lexical(self, body: str, n: int) -> float:
+        """Share of the claim's content words found within two adjacent source sentences (plus the
+        metadata): a claim stitched from distant sentences ("met … in the framework of the
+        Commission") is not supported by any one place in the source."""
+        passage, spans = self.sources[n - 1], self.sentences[n - 1]
+        metadata = source_text(replace(passage, text=""))
+        windows = [passage.text[spans[i][0] : spans[min(i + 1, len(spans) - 1)][1]] for i in range(len(spans))]
+        return max(_lexical(body, f"{metadata} {window}") for window in windows)
 
     def _span_with_facts(self, body: str, n: int, index: int) -> tuple[int, int]:
         """The closest sentence, widened to the sentences stating the claim's facts it lacks."""
@@ -167,18 +178,33 @@ class _Scorer:
 
 
 def verbatim(body: str, passage: Passage) -> bool:
-    """Whether ``body`` quotes the passage: one verbatim run covering 80% of it, or all of it but
-    a prefix of the citation's metadata ("2024-12-23, Trend: <quote>").
+    """Whether ``body`` quotes the passage: as a substring (spacing aside), after a prefix of the
+    citation's metadata ("2024-12-23, Trend: <quote>"), or — for passages up to a few thousand
+    characters — with one verbatim run covering 80% of it.
     """
-    text = passage.text
-    if len(body) < 20:
-        return body in text
-    match = SequenceMatcher(None, body, text, autojunk=False).find_longest_match(0, len(body), 0, len(text))
-    if match.size >= VERBATIM * len(body):
+    text, said = _spaced(passage.text), " ".join(body.split())
+    if said in text:
         return True
-    rest = body[: match.a] + " " + body[match.a + match.size :]
+    head, colon, tail = said.partition(": ")
+    if colon and len(tail) >= 20 and tail in text and _is_metadata(head, passage):
+        return True
+    if len(said) < 20 or len(text) > 4000:  # difflib is quadratic: long documents take the scored path
+        return False
+    match = SequenceMatcher(None, said, text, autojunk=False).find_longest_match(0, len(said), 0, len(text))
+    if match.size >= VERBATIM * len(said):
+        return True
+    return match.size >= 40 and _is_metadata(said[: match.a] + " " + said[match.a + match.size :], passage)
+
+
+@lru_cache(maxsize=256)
+def _spaced(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _is_metadata(text: str, passage: Passage) -> bool:
+    """Whether ``text`` says nothing but the citation's date, outlet, title or place."""
     metadata = source_text(replace(passage, text=""))
-    return match.size >= 40 and not missing(facts(rest), metadata) and stems(rest) <= stems(metadata)
+    return not missing(facts(text), metadata) and stems(text) <= stems(metadata)
 
 
 def _lexical(body: str, source: str) -> float:

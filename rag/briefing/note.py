@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from rag.answer.citations import Citation
-from rag.answer.passages import Passage, answerable, rank_sentences
+from rag.answer.passages import Passage, answerable, merge_adjacent, rank_sentences, widen
 from rag.answer.verify import SentenceCheck, verify
 from rag.briefing import sections
 from rag.briefing.records import Record, read_record
@@ -104,7 +104,7 @@ class Briefer:
         chosen = self.assistant.resolve_backend(backend)
         if chosen != "extractive":
             self._model_sections(note, chosen, ranked, numbers)
-        self._check(note, [_whole(best[d], text_of(d)) for d in ordered])
+        self._check(note, [_evidence(best[d], ranked, text_of) for d in ordered])
         return note
 
     def _fill(self, note: BriefingNote, ranked: list[Passage], numbers: dict, best: dict) -> None:
@@ -148,8 +148,13 @@ class Briefer:
             note.positions[party] = [x[2:] for x in checked.text.splitlines() if x.strip()]
 
 
-def _whole(best: Passage, text: str) -> Passage:
-    """A document as one source for the verifier (a note cites documents, not single passages)."""
+def _evidence(best: Passage, ranked: list[Passage], document_text) -> Passage:
+    """What a note may say about one document: its relevant sentences, each with a neighbour on
+    both sides (what the model was shown), as one source for the verifier. A note cites documents,
+    not single passages; bounding the evidence keeps the check to the relevant part of long ones.
+    """
+    own = [widen(p, document_text) for p in ranked if p.doc_id == best.doc_id]
+    text = "\n".join(p.text for p in merge_adjacent(own, document_text))
     return Passage(best.doc_id, 0, len(text), text, best.title, best.url, best.source, best.date, best.place)
 
 
