@@ -77,12 +77,19 @@ def run(args) -> dict:
     settings = load_settings(data_dir=args.data_dir)
     assistant = Assistant(settings)
     briefer = Briefer(assistant)
-    records, question_checks, note_checks = [], [], []
+    question_checks, note_checks = [], []
     started = time.perf_counter()
+    out = open(args.out, "w", encoding="utf-8")  # noqa: SIM115 - written record by record, readable mid-run
+
+    def keep(record: dict) -> None:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.flush()
+        print(f"{record['kind']} {record['id']}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
+
     for question in load_questions(Path(args.questions))[: args.questions_limit]:
         checks, final, raw, sources = answer_checks(assistant, question.question, question.as_of, args.backend)
         question_checks += checks
-        records.append({"kind": "question", "id": question.id, "backend": final.backend, "notice": final.notice,
+        keep({"kind": "question", "id": question.id, "backend": final.backend, "notice": final.notice,
                         "text": final.answer, "raw": raw, "sources": sources, "checks": [c.as_dict() for c in checks],
                         "quotes": {c.n: c.quote for c in final.citations}})  # fmt: skip
     for line in Path(args.topics).read_text(encoding="utf-8").splitlines()[: args.topics_limit]:
@@ -91,9 +98,9 @@ def run(args) -> dict:
         note = briefer.build(topic["topic"], parse(topic["since"]), parse(topic["until"]), parse(topic["as_of"]),
                              args.backend)  # fmt: skip
         note_checks += note.checks
-        records.append({"kind": "note", "id": topic["id"], "backend": note.backend, "notice": note.notice,
+        keep({"kind": "note", "id": topic["id"], "backend": note.backend, "notice": note.notice,
                         "note": note.as_dict()})  # fmt: skip
-    Path(args.out).write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
+    out.close()
     return {
         "backend": args.backend,
         "questions": summarize(question_checks),

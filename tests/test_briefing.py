@@ -138,3 +138,17 @@ def test_two_reports_of_one_meeting_with_different_days_are_flagged(settings, em
     ]
     assert cited_numbers(" ".join(note.disagreements)) == {1, 2}
     assert "## Where sources disagree" in note_markdown(note)
+
+
+def test_a_record_needs_two_sides_and_keeps_titles_and_diacritics():
+    from rag.briefing.records import read_record
+
+    briefing = read_record("Department Press Briefing – July 21, 2022", "MR PRICE: The Secretary had a call today.")
+    assert briefing.kind == "" and briefing.participants == []
+    call = read_record(
+        "Readout of President Donald J. Trump’s Call with King Abdullah II of Jordan",
+        "President Donald J. Trump spoke with His Majesty King Abdullah II of Jordan today. "
+        "They discussed security in Gaza and Crown Prince Mohammed bin Salman's visit.",
+    )
+    assert call.kind == "call" and call.participants[:2] == ["President Donald J. Trump", "King Abdullah II of Jordan"]
+    assert call.topics == ["security", "Gaza"]

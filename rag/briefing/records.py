@@ -121,4 +121,6 @@ def read_record(title: str, text: str) -> Record:
     found = _PLACE.search(" ".join(text[:800].split())) if kind == "meeting" else None
     where = found.group(1) if found else ""  # not the dateline: that is where the report was filed
     people = participants(opening) if kind else []
+    if len(people) < 2:  # a contact has two sides: a press briefing that mentions "a call" is not one
+        return Record("", people, "", topics(text))
     return Record(kind, people, where, topics(text))
