@@ -2,13 +2,18 @@
 
     .venv/bin/python bench/citations.py --data-dir .cache/eval-index --backend extractive
     .venv/bin/python bench/citations.py --data-dir .cache/eval-index --backend local --questions-limit 40
+    .venv/bin/python bench/citations.py --data-dir .cache/eval-index --rescore .cache/citations-local.jsonl
+
+``--rescore`` checks the model answers a previous run saved (their text and sources) again with
+the current verifier, without running the model.
 
 Per sentence of what a writer produced (the verifier's checks, see rag/answer/verify.py):
 
 - *factual*: not a heading, refusal or connective;
 - *raw precision*: share of the sentences the writer cited whose cited source supports them as cited
   (status ``supported``; a corrected, unverified or removed sentence counts against it);
-- *raw recall*: share of factual sentences the writer cited;
+- *raw recall*: share of factual sentences the writer cited (with a marker of their own, or the one
+  closing their bullet or paragraph; ``raw_recall_own_marker`` counts only their own);
 - *shown precision*: of the factual sentences the user sees, the share verified (supported, moved to
   the right source, or given a source); the rest are shown marked ``(unverified)``;
 - *shown recall*: share of the factual sentences the user sees that carry a citation;
@@ -65,6 +70,7 @@ def summarize(checks) -> dict:
         "factual_sentences": len(factual),
         "raw_precision": round(sum(c.status == "supported" for c in cited) / (len(cited) or 1), 3),
         "raw_recall": round(len(cited) / n, 3),
+        "raw_recall_own_marker": round(sum(c.own_marker for c in factual) / n, 3),
         "shown_precision": round(sum(c.status != "unverified" for c in shown) / (len(shown) or 1), 3),
         "shown_recall": 1.0 if shown else 0.0,  # every shown factual sentence carries a marker (by the verifier)
         "removed": round(sum(c.status == "removed" for c in factual) / n, 3),
@@ -109,6 +115,19 @@ def run(args) -> dict:
     }
 
 
+def rescore(path: Path) -> dict:
+    """Question records of an earlier run checked again with the current verifier."""
+    from rag.answer.passages import Passage
+    from rag.embeddings import MiniLMEmbeddings
+
+    embeddings, checks = MiniLMEmbeddings(), []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record["kind"] == "question" and record.get("sources"):
+            checks += verify(record["raw"], [Passage(**p) for p in record["sources"]], embeddings).checks
+    return {"rescored": str(path), "questions": summarize(checks)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", required=True)
@@ -118,7 +137,11 @@ def main() -> None:
     parser.add_argument("--questions-limit", type=int, default=None)
     parser.add_argument("--topics-limit", type=int, default=None)
     parser.add_argument("--out", default=None, help="JSONL of every output and its checks")
+    parser.add_argument("--rescore", help="check a previous run's model answers again (no model run)")
     args = parser.parse_args()
+    if args.rescore:
+        print(json.dumps(rescore(Path(args.rescore)), indent=2))
+        return
     args.out = args.out or f".cache/citations-{args.backend}.jsonl"
     print(json.dumps(run(args), indent=2))
 

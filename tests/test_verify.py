@@ -113,3 +113,18 @@ def test_the_assistant_removes_an_invented_claim_from_a_model_answer(assistant_w
 def test_every_extractive_sentence_is_supported(assistant_with):
     answer = assistant_with(recording_chat("unused")).ask(SERBIA_QUESTION, backend="extractive")
     assert answer.citations and {c.status for c in answer.checks} == {"supported"}
+
+
+def test_a_marker_closing_a_paragraph_covers_its_sentences_each_shown_with_its_own(check):
+    verified = check(
+        "The sides expressed satisfaction with cooperation in the energy sector. "
+        "Serbia will buy 400 million cubic metres of Azerbaijani gas in 2025 [1]."
+    )
+    assert [(c.status, c.cited, c.own_marker) for c in verified.checks] == [
+        ("supported", True, False),
+        ("supported", True, True),
+    ]
+    assert verified.text == (
+        "The sides expressed satisfaction with cooperation in the energy sector [1]. "
+        "Serbia will buy 400 million cubic metres of Azerbaijani gas in 2025 [1]."
+    )

@@ -54,6 +54,7 @@ class SentenceCheck:
     missing: tuple[str, ...] = ()
     reason: str = ""
     cited: bool = False  # whether the writer cited a source for it (before any correction)
+    own_marker: bool = False  # …with a marker of its own, not one closing its bullet or paragraph
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -74,7 +75,8 @@ class _Claim:
     body: str  # the sentence without markers
     original: str  # as written, markers included
     cited: list[int]  # 1-based source numbers, valid ones only
-    bullet_markers: bool = False
+    inherited: bool = False  # cited by the marker that closes its bullet or paragraph
+    bullet: bool = False
 
 
 def markers_of(text: str) -> list[int]:
@@ -97,10 +99,12 @@ def split_claims(line: str, count: int, bullet: bool = False) -> list[_Claim]:
         if sentence:
             body = _MARKERS.sub("", sentence).strip()
             claims.append(_Claim(body, sentence, _valid(markers_of(sentence), count)))
-    if bullet and claims and claims[-1].cited:  # a bullet cites as a whole
-        for claim in claims[:-1]:
-            if not claim.cited:
-                claim.cited, claim.bullet_markers = claims[-1].cited, True
+    pending: list[int] = []
+    for claim in reversed(claims):  # a marker closing a bullet or paragraph covers its sentences before it
+        if claim.cited:
+            pending = claim.cited
+        elif pending:
+            claim.cited, claim.inherited, claim.bullet = pending, True, bullet
     return claims
 
 
@@ -234,7 +238,7 @@ def verify(text: str, sources: list[Passage], embeddings, threshold: float = SUP
         if claims and not shown:
             continue  # every sentence of the line was removed
         kept = " ".join(shown)
-        inherited = claims[-1].cited if any(c.bullet_markers for c in claims) else []
+        inherited = claims[-1].cited if any(c.inherited and c.bullet for c in claims) else []
         if inherited and not markers_of(kept):  # the bullet's marker went with a removed sentence
             kept = _with_markers(kept, inherited)
         out_lines.append(("- " if bullet else "") + kept)
@@ -265,21 +269,32 @@ def _check(claim: _Claim, sources: list[Passage], scorer: _Scorer, threshold: fl
         absent = missing(said, "\n".join(source_text(sources[n - 1]) for n in claim.cited))
         support, used = scorer.support(body, claim.cited)
         if not absent and support >= threshold:
-            return SentenceCheck(body, "supported", support, cited=True), claim.original, used
+            return SentenceCheck(body, "supported", support, cited=True, own_marker=_own(claim)), _as_cited(claim), used
     better = _best_source(body, said, sources, scorer, threshold)
     if better:
         n, support, used = better
         status = "corrected" if claim.cited else "cited"
-        return SentenceCheck(body, status, support, cited=bool(claim.cited)), _with_markers(body, [n]), used
+        check = SentenceCheck(body, status, support, cited=bool(claim.cited), own_marker=_own(claim))
+        return check, _with_markers(body, [n]), used
     if not claim.cited:
         reason = "cites no source, and no source states it"
         return SentenceCheck(body, "removed", 0.0, tuple(said), reason), "", {}
     if not absent:
         reason = f"support {support:.2f} is below {threshold:.2f}"
-        shown = f"{UNVERIFIED} {claim.original}"
-        return SentenceCheck(body, "unverified", support, (), reason, cited=True), shown, used
+        check = SentenceCheck(body, "unverified", support, (), reason, cited=True, own_marker=_own(claim))
+        return check, f"{UNVERIFIED} {_as_cited(claim)}", used
     reason = "the cited source does not state: " + ", ".join(absent)
-    return SentenceCheck(body, "removed", support, tuple(absent), reason, cited=True), "", {}
+    check = SentenceCheck(body, "removed", support, tuple(absent), reason, cited=True, own_marker=_own(claim))
+    return check, "", {}
+
+
+def _own(claim: _Claim) -> bool:
+    return bool(claim.cited) and not claim.inherited
+
+
+def _as_cited(claim: _Claim) -> str:
+    """As written; a prose sentence covered by its paragraph's closing marker gets its own marker."""
+    return _with_markers(claim.body, claim.cited) if claim.inherited and not claim.bullet else claim.original
 
 
 def _best_source(body: str, said: list[str], sources: list[Passage], scorer: _Scorer, threshold: float):

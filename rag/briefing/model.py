@@ -56,11 +56,10 @@ def parse_sections(text: str) -> tuple[list[str], list[str]]:
 
 
 def write_sections(writer, topic: str, ranked: list[Passage], numbers: dict[str, int], document_text):
-    """(bottom line, key points) written by ``writer.model``; raises when the model fails."""
+    """The model's two-section text (see :func:`parse_sections`); raises when the model fails."""
     sources = model_sources(ranked, numbers, document_text)
     messages = [
         SystemMessage(render("brief_system.j2")),
         HumanMessage(render("brief_user.j2", sources=sources, topic=topic)),
     ]
-    reply = "".join(str(chunk.content) for chunk in writer.model.stream(messages))
-    return parse_sections(reply)
+    return "".join(str(chunk.content) for chunk in writer.model.stream(messages))

@@ -53,6 +53,7 @@ class BriefingNote:
     sources: list[Citation] = field(default_factory=list)
     checks: list[SentenceCheck] = field(default_factory=list)
     notice: str = ""
+    model_text: str = ""  # what a model wrote, before the verifier (for review; not rendered)
 
     @property
     def empty(self) -> bool:
@@ -120,11 +121,12 @@ class Briefer:
         note.disagreements = [text for _, text in days] + sections.figure_disagreements(ranked, numbers, flagged)
 
     def _model_sections(self, note: BriefingNote, backend: str, ranked, numbers: dict) -> None:
-        from rag.briefing.model import write_sections
+        from rag.briefing.model import parse_sections, write_sections
 
         try:
             writer = self.assistant.writer(backend)
-            bottom, points = write_sections(writer, note.topic, ranked, numbers, self.assistant.document_text)
+            note.model_text = write_sections(writer, note.topic, ranked, numbers, self.assistant.document_text)
+            bottom, points = parse_sections(note.model_text)
         except Exception as error:  # a failing model: the extracted sections stay, with a notice
             note.notice = f"The {backend} backend failed ({str(error)[:150]}); the note is extracted from the sources."
             return
