@@ -128,3 +128,15 @@ def test_a_marker_closing_a_paragraph_covers_its_sentences_each_shown_with_its_o
         "The sides expressed satisfaction with cooperation in the energy sector [1]. "
         "Serbia will buy 400 million cubic metres of Azerbaijani gas in 2025 [1]."
     )
+
+
+def test_of_several_cited_sources_only_those_that_support_the_sentence_stay(check):
+    verified = check("Direct flights between Baku and Belgrade were discussed [1][2].")
+    assert verified.checks[0].status == "supported"
+    assert verified.text == "Direct flights between Baku and Belgrade were discussed [2]."
+
+
+def test_markers_written_after_the_full_stop_with_commas_belong_to_the_sentence(check):
+    verified = check("Direct flights between Baku and Belgrade were discussed. [1], [2]")
+    assert [c.status for c in verified.checks] == ["supported"]
+    assert verified.text == "Direct flights between Baku and Belgrade were discussed [2]."

@@ -43,7 +43,7 @@ SUPPORT_THRESHOLD = 0.55
 VERBATIM = 0.8  # a sentence whose longest common run with the source covers 80% of it is a quote
 UNVERIFIED = "(unverified)"
 _MARKERS = re.compile(r"\s?\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-_LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
+_LEADING_MARKERS = re.compile(r"^(?:\s*[,;]?\s*\[\d+(?:\s*[,;]\s*\d+)*\])+[\s.,;]*")
 
 
 @dataclass(frozen=True)
@@ -269,6 +269,7 @@ def _check(claim: _Claim, sources: list[Passage], scorer: _Scorer, threshold: fl
         absent = missing(said, "\n".join(source_text(sources[n - 1]) for n in claim.cited))
         support, used = scorer.support(body, claim.cited)
         if not absent and support >= threshold:
+            claim = _only_supporting(claim, said, sources, scorer, threshold)
             return SentenceCheck(body, "supported", support, cited=True, own_marker=_own(claim)), _as_cited(claim), used
     better = _best_source(body, said, sources, scorer, threshold)
     if better:
@@ -286,6 +287,18 @@ def _check(claim: _Claim, sources: list[Passage], scorer: _Scorer, threshold: fl
     reason = "the cited source does not state: " + ", ".join(absent)
     check = SentenceCheck(body, "removed", support, tuple(absent), reason, cited=True, own_marker=_own(claim))
     return check, "", {}
+
+
+def _only_supporting(claim: _Claim, said: list[str], sources, scorer: _Scorer, threshold: float) -> _Claim:
+    """Of several cited sources, keep those that support the sentence on their own (if any do):
+    "raised X with Gantz [1][2][3]" should not cite two press briefings that only mention X."""
+    if len(claim.cited) < 2:
+        return claim
+    alone = [n for n in claim.cited if not missing(said, source_text(sources[n - 1]))]
+    alone = [n for n in alone if scorer.support(claim.body, [n])[0] >= threshold]
+    if not alone or alone == claim.cited:
+        return claim
+    return replace(claim, cited=alone, original=_with_markers(claim.body, alone), inherited=False)
 
 
 def _own(claim: _Claim) -> bool:
