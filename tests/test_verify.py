@@ -140,3 +140,19 @@ def test_markers_written_after_the_full_stop_with_commas_belong_to_the_sentence(
     verified = check("Direct flights between Baku and Belgrade were discussed. [1], [2]")
     assert [c.status for c in verified.checks] == ["supported"]
     assert verified.text == "Direct flights between Baku and Belgrade were discussed [2]."
+
+
+def test_a_true_sentence_with_an_added_clause_the_source_lacks_is_marked(check):
+    verified = check(
+        "Serbia will buy 400 million cubic metres of Azerbaijani gas in 2025 to free political prisoners "
+        "and reform the courts [1]."
+    )
+    assert verified.checks[0].status == "unverified" and verified.text.startswith(UNVERIFIED)
+
+
+def test_an_acronym_matches_its_spelled_out_form(embeddings):
+    source = Passage("un", 0, 90, "Sullivan met President Vucic of Serbia at the United Nations General Assembly.")
+    verified = verify("Sullivan met Serbia's President Vučić at the UN General Assembly [1].", [source], embeddings)
+    assert verified.checks[0].status == "supported"
+    verified = verify("Sullivan met Serbia's President Vučić at the NATO summit [1].", [source], embeddings)
+    assert verified.checks[0].status == "removed" and verified.checks[0].missing == ("NATO",)

@@ -72,9 +72,26 @@ def facts(sentence: str) -> list[str]:
             found.append(word)
         elif word in _NUMBER_WORDS:
             found.append(_NUMBER_WORDS[word])
+        elif token.isupper() and 2 <= len(token) <= 6 and word not in _GENERIC:
+            found.append(token)  # an acronym stays upper case: "UN" may be written "United Nations"
         elif token[0].isupper() and _is_name(word, text, match.start()):
             found.append(word)
     return list(dict.fromkeys(found))
+
+
+def spells(acronym: str, text: str) -> bool:
+    """Whether ``text`` has the acronym or a run of capitalised words with its initials.
+
+    >>> spells("UN", "at the United Nations General Assembly"), spells("MSS", "Multinational Security Support")
+    (True, True)
+    >>> spells("EU", "European leaders met in the Union hall")
+    False
+    """
+    if re.search(rf"\b{acronym}\b", text):
+        return True
+    words = [w for w in re.findall(r"[A-Za-z][\w\-]*", text) if w.lower() not in ("of", "the", "and", "for", "on")]
+    initials = "".join(w[0] if w[0].isupper() else " " for w in words)
+    return acronym in initials
 
 
 def _is_name(word: str, text: str, start: int) -> bool:
@@ -120,7 +137,10 @@ def missing(sentence_facts: list[str], source: str) -> list[str]:
     numbers, words, folded = source_vocabulary(source)
     absent = []
     for fact in sentence_facts:
-        if fact[0].isdigit():
+        if fact.isupper():
+            if not spells(fact, source):
+                absent.append(fact)
+        elif fact[0].isdigit():
             if fact not in numbers and fact.lstrip("0") not in numbers:
                 absent.append(fact)
         elif fact in MONTHS or fact in _SCALES:

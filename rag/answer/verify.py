@@ -7,7 +7,8 @@ For each sentence (a bullet's sentences share the bullet's markers):
 2. **Support.** A verbatim quote of the source is supported outright; otherwise the support score
    is ``0.5 * cosine(sentence, closest source sentence) + 0.5 * share of its content words found
    within two adjacent source sentences``. It must reach :data:`SUPPORT_THRESHOLD` (calibrated in
-   docs/evaluation.md).
+   docs/evaluation.md), and :data:`COVERAGE` of its content words (reporting verbs aside) must
+   occur in the cited source.
 
 Then a sentence is **supported**; or **corrected** (another source states it: the marker is
 moved there); **cited** (it had no marker, a source supports it: one is added); **unverified**
@@ -40,6 +41,9 @@ from rag.lexical import stems
 from rag.text import sentence_spans
 
 SUPPORT_THRESHOLD = 0.55
+COVERAGE = 0.7  # and 70% of its content words must occur in the cited source
+# How a sentence reports, not what it claims: "reached out", "told", "discussed" need not be quoted.
+_REPORTING = frozenset("yes also said says told tell noted spoke speak talked talk reache called calls held".split())
 VERBATIM = 0.8  # a sentence whose longest common run with the source covers 80% of it is a quote
 UNVERIFIED = "(unverified)"
 _MARKERS = re.compile(r"\s?\[(\d+(?:\s*[,;]\s*\d+)*)\]")
@@ -162,6 +166,15 @@ class _Scorer:
         lexical = max(self._local_lexical(body, n) for n in cited)
         return round(0.5 * semantic + 0.5 * lexical, 4), best_spans
 
+    def covered(self, body: str, cited: list[int]) -> bool:
+        """Whether most of the sentence's content words occur in the cited sources: a sentence
+        that adds a clause ("…, urging him to free political prisoners") the source lacks is not."""
+        said = stems(body) - _REPORTING
+        if not said:
+            return True
+        found = stems(" ".join(source_text(self.sources[n - 1]) for n in cited))
+        return len(said & found) / len(said) >= COVERAGE
+
     def _local_lexical(self, body: str, n: int) -> float:
         """Share of the claim's content words found within two adjacent source sentences (plus the
         metadata): a claim stitched from distant sentences ("met … in the framework of the
@@ -268,7 +281,7 @@ def _check(claim: _Claim, sources: list[Passage], scorer: _Scorer, threshold: fl
     if claim.cited:
         absent = missing(said, "\n".join(source_text(sources[n - 1]) for n in claim.cited))
         support, used = scorer.support(body, claim.cited)
-        if not absent and support >= threshold:
+        if not absent and support >= threshold and scorer.covered(body, claim.cited):
             claim = _only_supporting(claim, said, sources, scorer, threshold)
             return SentenceCheck(body, "supported", support, cited=True, own_marker=_own(claim)), _as_cited(claim), used
     better = _best_source(body, said, sources, scorer, threshold)
@@ -281,7 +294,7 @@ def _check(claim: _Claim, sources: list[Passage], scorer: _Scorer, threshold: fl
         reason = "cites no source, and no source states it"
         return SentenceCheck(body, "removed", 0.0, tuple(said), reason), "", {}
     if not absent:
-        reason = f"support {support:.2f} is below {threshold:.2f}"
+        reason = f"support {support:.2f} (needs {threshold:.2f}) or too few of its words in the source"
         check = SentenceCheck(body, "unverified", support, (), reason, cited=True, own_marker=_own(claim))
         return check, f"{UNVERIFIED} {_as_cited(claim)}", used
     reason = "the cited source does not state: " + ", ".join(absent)
@@ -295,7 +308,7 @@ def _only_supporting(claim: _Claim, said: list[str], sources, scorer: _Scorer, t
     if len(claim.cited) < 2:
         return claim
     alone = [n for n in claim.cited if not missing(said, source_text(sources[n - 1]))]
-    alone = [n for n in alone if scorer.support(claim.body, [n])[0] >= threshold]
+    alone = [n for n in alone if scorer.support(claim.body, [n])[0] >= threshold and scorer.covered(claim.body, [n])]
     if not alone or alone == claim.cited:
         return claim
     return replace(claim, cited=alone, original=_with_markers(claim.body, alone), inherited=False)
@@ -316,7 +329,7 @@ def _best_source(body: str, said: list[str], sources: list[Passage], scorer: _Sc
         if missing(said, source_text(passage)):
             continue
         support, used = scorer.support(body, [n])
-        if support >= threshold and (best is None or support > best[1]):
+        if support >= threshold and scorer.covered(body, [n]) and (best is None or support > best[1]):
             best = (n, support, used)
     return best
 
