@@ -27,6 +27,8 @@ from rag.answer.listing import ListWriter, is_list_question
 from rag.answer.passages import Passage, answerable, newest_document, rank_sentences, title_matches
 from rag.answer.quotes import narrow_quotes
 from rag.answer.verify import verify
+from rag.dates import parse_scope
+from rag.filters import Filters, allowed_documents
 from rag.retrieval import Searcher, SearchRequest, SearchResult
 from rag.settings import Settings
 
@@ -106,10 +108,18 @@ class Assistant:
                     self._texts.popitem(last=False)
         return text
 
-    def search(self, query: str, as_of: date | None, listing: bool = False) -> SearchResult:
+    def search(
+        self, query: str, as_of: date | None, listing: bool = False, filters: Filters | None = None
+    ) -> SearchResult:
+        scope = documents = None
+        if filters is not None and filters.active:
+            scope = filters.narrow(parse_scope(query, as_of or date.today()))
+            documents = allowed_documents(filters, self.store, self.searcher.keyword)
         if listing:
-            return self.searcher.search(SearchRequest(query, as_of, k=LIST_DOCUMENTS, per_document=1))
-        return self.searcher.search(SearchRequest(query, as_of, k=self.settings.top_k + 2))
+            request = SearchRequest(query, as_of, k=LIST_DOCUMENTS, per_document=1, scope=scope, documents=documents)
+        else:
+            request = SearchRequest(query, as_of, k=self.settings.top_k + 2, scope=scope, documents=documents)
+        return self.searcher.search(request)
 
     def rank(self, query: str, result: SearchResult, listing: bool = False) -> list[Passage]:
         """Candidate sentences, best first, from documents that name the question's key terms.
@@ -124,20 +134,28 @@ class Assistant:
         return rank_sentences(query, [h for h in result.hits if h.doc_id in chosen], self.embeddings)
 
     def events(
-        self, question: str, as_of: date | None = None, backend: str | None = None, history: list[Turn] = ()
+        self,
+        question: str,
+        as_of: date | None = None,
+        backend: str | None = None,
+        history: list[Turn] = (),
+        filters: Filters | None = None,
     ) -> Iterator[Event]:
+        """The answer step by step; ``filters`` (dates, outlets, counterparts) narrow retrieval."""
         history = list(history)
         chosen = self.resolve_backend(backend)
         listing = is_list_question(question)
         query = retrieval_query(question, history)
-        result = self.search(query, as_of, listing)
+        result = self.search(query, as_of, listing, filters)
         base = {
             "question": question,
             "as_of": as_of.isoformat() if as_of else "",
             "retrieved": result.documents(),
         }
-        if result.period_empty:
+        if result.period_empty or (filters is not None and filters.active and not result.hits):
             text = f"No document in the corpus is dated {result.scope.label}."
+            if not result.period_empty:
+                text = f"No document in the corpus matches the filters ({filters.label}) and this question."
             yield Event("answer", Answer(answer=text, backend="extractive", **base))
             return
         ranked = self.rank(query, result, listing)
@@ -187,9 +205,11 @@ class Assistant:
         text = "".join(writer.stream(question, sources, history))
         return self.checked(Answer(answer=text, backend=writer.name, notice=notice, **base), sources)
 
-    def ask(self, question: str, as_of: date | None = None, backend: str | None = None, history=()) -> Answer:
+    def ask(
+        self, question: str, as_of: date | None = None, backend: str | None = None, history=(), filters=None
+    ) -> Answer:
         """The final answer (consumes :meth:`events`)."""
-        for event in self.events(question, as_of, backend, history):
+        for event in self.events(question, as_of, backend, history, filters):
             if event.kind == "answer":
                 return event.value
         raise RuntimeError("the pipeline ended without an answer")  # unreachable by construction

@@ -34,12 +34,16 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(text, tokenize = 'porte
 """
 
 
-def fts_query(text: str) -> str:
-    """Free text to an FTS5 OR-query of quoted terms (no operators leak in from user text)."""
+def fts_query(text: str, joiner: str = " OR ") -> str:
+    """Free text to an FTS5 query of quoted terms (no operators leak in from user text).
+
+    >>> fts_query("Serbia's energy"), fts_query("Serbia energy", " AND ")
+    ('"serbia" OR "energy"', '"serbia" AND "energy"')
+    """
     from rag.lexical import STOPWORDS
 
     terms = [t for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS and len(t) > 1]
-    return " OR ".join(f'"{t}"' for t in dict.fromkeys(terms))
+    return joiner.join(f'"{t}"' for t in dict.fromkeys(terms))
 
 
 class KeywordIndex:
@@ -95,6 +99,29 @@ class KeywordIndex:
                  ORDER BY bm25(chunk_text) LIMIT ?"""
         with self._lock:
             return list(self._db.execute(sql, (query, since, until, k)))
+
+    def documents_naming(self, text: str) -> set[str]:
+        """Documents with a chunk containing every term of ``text`` (a counterpart or topic)."""
+        query = fts_query(text, " AND ")
+        if not query:
+            return set()
+        sql = """SELECT DISTINCT chunks.doc_id FROM chunk_text JOIN chunks ON chunks.rowid = chunk_text.rowid
+                 WHERE chunk_text MATCH ?"""
+        with self._lock:
+            return {row[0] for row in self._db.execute(sql, (query,))}
+
+    def chunk_ids_of(self, doc_ids: set[str], since: int = 0, until: int = 99991231) -> list[str]:
+        """Ids of these documents' chunks dated in ``[since, until]`` (a filtered search runs among them)."""
+        if not doc_ids:
+            return []
+        with self._lock:
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (doc_id TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM wanted")
+            self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", [(d,) for d in doc_ids])
+            rows = self._db.execute(
+                "SELECT chunk_id FROM chunks JOIN wanted USING (doc_id) WHERE date BETWEEN ? AND ?", (since, until)
+            ).fetchall()
+        return [row[0] for row in rows]
 
     def any_in_range(self, since: int, until: int) -> bool:
         """Whether any chunk is dated in ``[since, until]`` (an index lookup, microseconds)."""

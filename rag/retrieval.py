@@ -44,6 +44,7 @@ class SearchRequest:
     k: int = 8
     per_document: int = 2
     scope: DateScope | None = None  # an explicit period (briefing --since/--until) instead of the question's
+    documents: frozenset[str] | None = None  # only these documents (the sidebar's filters); None: all
 
 
 @dataclass
@@ -112,12 +113,17 @@ class Searcher:
             return SearchResult([], scope, period_empty=True)
         vector = as_array(self.embeddings, [request.question])[0]
         fetch = max(self.fetch, request.k * 4)
-        dense = self._dense(vector, fetch, since, until, where, period=bool(scope.since or scope.until))
+        if request.documents is not None:
+            dense = self._among(vector, fetch, request.documents, since, until, where)
+        else:
+            dense = self._dense(vector, fetch, since, until, where, period=bool(scope.since or scope.until))
         hits = {h.chunk_id: h for h in dense}
         sparse: list[str] = []
         if self.keyword is not None:
             self._sync_keyword_index()
             sparse = [chunk for chunk, _ in self.keyword.search(request.question, fetch, since, until or 99991231)]
+            if request.documents is not None:
+                sparse = [c for c in sparse if c.rsplit("#", 1)[0] in request.documents]
             missing = [c for c in sparse if c not in hits]
             hits.update((h.chunk_id, h) for h in self.store.get_chunks(missing, vector))
         ranked = self._fuse(request.question, list(hits.values()), [h.chunk_id for h in dense], sparse)
@@ -142,6 +148,17 @@ class Searcher:
             if len(hits) >= fetch // 2:
                 return hits[:fetch]
         return self.store.search(vector, fetch, where)
+
+    def _among(self, vector, fetch: int, documents: frozenset[str], since: int, until: int, where) -> list[Hit]:
+        """Nearest chunks of the allowed documents, searched among their chunk ids."""
+        if not documents:
+            return []
+        if self.keyword is None:
+            only = {"doc_id": {"$in": sorted(documents)}}
+            return self.store.search(vector, fetch, {"$and": [where, only]} if where else only)
+        self._sync_keyword_index()
+        ids = self.keyword.chunk_ids_of(documents, since, until or 99991231)
+        return self.store.search(vector, fetch, ids=ids) if ids else []
 
     def _period_has_documents(self, since: int, until: int, where: dict | None) -> bool:
         if self.keyword is not None:

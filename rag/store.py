@@ -14,6 +14,7 @@ The same class talks to an embedded ``PersistentClient`` or to a ``chroma run`` 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -169,13 +170,17 @@ class ChromaStore:
         return {m["text_hash"]: i for i, m in zip(found["ids"], found["metadatas"], strict=True)}
 
     def document_hashes(self, page: int = 5000) -> dict[str, str]:
-        """``doc_id -> content hash`` of every complete document (paged: archives are large)."""
-        hashes, offset = {}, 0
+        """``doc_id -> content hash`` of every complete document."""
+        return {doc_id: meta.get("hash", "") for doc_id, meta in self.document_metadatas(page)}
+
+    def document_metadatas(self, page: int = 5000) -> Iterator[tuple[str, dict]]:
+        """``(doc_id, metadata)`` of every complete document (paged: archives are large)."""
+        offset = 0
         while True:
             found = self.documents.get(include=["metadatas"], limit=page, offset=offset)
-            hashes.update((i, m.get("hash", "")) for i, m in zip(found["ids"], found["metadatas"], strict=True))
+            yield from zip(found["ids"], found["metadatas"], strict=True)
             if len(found["ids"]) < page:
-                return hashes
+                return
             offset += page
 
     def chunks_of(self, doc_ids: list[str]) -> dict[str, list[tuple[str, str, int]]]:
