@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     max_answer_tokens: int = Field(350, ge=16)
     local_context: int = Field(2048, ge=512)
     max_file_mb: float = Field(50.0, gt=0, description="largest single file ingested or uploaded")
+    uploads_dir: Path = Field(
+        Path("corpus/uploads"), description="where the app saves uploaded files (re-index reads its parent)"
+    )
 
     @property
     def openai_configured(self) -> bool:
