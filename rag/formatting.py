@@ -30,11 +30,21 @@ def safe_url(url: str) -> str:
 
 def citation_heading(citation) -> str:
     """``[1] Title — Outlet, 2024-12-23, Place`` with the title linked when it has a safe url."""
-    title = escape_markdown(citation.title or citation.doc_id)
-    url = safe_url(citation.url)
-    linked = f"[{title}]({url})" if url else title
-    details = ", ".join(escape_markdown(x) for x in (citation.source, citation.date, citation.place) if x)
-    return f"**[{citation.n}]** {linked}" + (f" — {details}" if details else "")
+    heading = document_heading(
+        citation.title or citation.doc_id, citation.url, citation.source, citation.date, citation.place
+    )
+    return f"**[{citation.n}]** {heading}"
+
+
+def document_heading(title: str, url: str, *details: str) -> str:
+    """``Title — Outlet, 2024-12-23`` escaped, the title linked when the url is http(s).
+
+    >>> document_heading("A *call*", "javascript:x", "Trend", "", "Baku")
+    'A \\\\*call\\\\* — Trend, Baku'
+    """
+    linked = f"[{escape_markdown(title)}]({safe_url(url)})" if safe_url(url) else escape_markdown(title)
+    shown = ", ".join(escape_markdown(x) for x in details if x)
+    return linked + (f" — {shown}" if shown else "")
 
 
 UNVERIFIED_MARK = "⚠️ *unverified:*"
@@ -85,3 +95,55 @@ def answer_markdown(answer) -> str:
     if summary:
         parts += ["", f"_{summary}_"]
     return "\n".join(parts)
+
+
+HIGHLIGHT = ":orange-background[{}]"
+
+
+def highlighted(text: str, start: int, end: int) -> str:
+    """``text`` as escaped Markdown with ``text[start:end]`` highlighted, paragraph breaks kept.
+
+    Each line of the quote is highlighted on its own (a highlight cannot span paragraphs).
+
+    >>> highlighted("Before. The *quote*. After.", 8, 20)
+    'Before. :orange-background[The \\\\*quote\\\\*.] After.'
+    """
+    quote = "\n".join(
+        HIGHLIGHT.format(escape_markdown(line)) if line.strip() else line for line in text[start:end].split("\n")
+    )
+    return _paragraphs(escape_markdown(text[:start]) + quote + escape_markdown(text[end:]))
+
+
+def _paragraphs(markdown: str) -> str:
+    """Blank lines between paragraphs (single newlines would join lines in Markdown)."""
+    return "\n\n".join(line.strip() for line in markdown.splitlines() if line.strip())
+
+
+def context_span(text: str, start: int, end: int, sentences: int = 1) -> tuple[int, int]:
+    """The quote widened by ``sentences`` whole sentences on each side (for a source card).
+
+    >>> context_span("One. Two. Three. Four.", 5, 9)
+    (0, 16)
+    """
+    from rag.text import sentence_spans
+
+    spans = sentence_spans(text)
+    first = next((i for i, (_, e) in enumerate(spans) if e > start), 0)
+    last = next((i for i in range(len(spans) - 1, -1, -1) if spans[i][0] < end), len(spans) - 1)
+    if not spans:
+        return start, end
+    lo, hi = max(0, first - sentences), min(len(spans) - 1, last + sentences)
+    return min(start, spans[lo][0]), max(end, spans[hi][1])
+
+
+def quote_in_context(text: str, start: int, end: int, sentences: int = 1) -> str:
+    """The highlighted quote with a sentence before and after, marked "…" where the article goes on.
+
+    >>> quote_in_context("One. Two. Three. Four.", 5, 9)
+    'One. :orange-background[Two.] Three. …'
+    """
+    if not (0 <= start < end <= len(text)):
+        return ""
+    lo, hi = context_span(text, start, end, sentences)
+    body = highlighted(text[lo:hi], start - lo, end - lo)
+    return ("… " if lo > 0 else "") + body + (" …" if text[hi:].strip() else "")
