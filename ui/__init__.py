@@ -1,0 +1,1 @@
+"""The Streamlit pages: rendering only (all logic is in ``rag``; nothing runs at import)."""
