@@ -102,13 +102,13 @@ def split_claims(line: str, count: int, bullet: bool = False) -> list[_Claim]:
             sentence = sentence[leading.end() :].strip()
         if sentence:
             body = _MARKERS.sub("", sentence).strip()
-            claims.append(_Claim(body, sentence, _valid(markers_of(sentence), count)))
+            claims.append(_Claim(body, sentence, _valid(markers_of(sentence), count), bullet=bullet))
     pending: list[int] = []
     for claim in reversed(claims):  # a marker closing a bullet or paragraph covers its sentences before it
         if claim.cited:
             pending = claim.cited
         elif pending:
-            claim.cited, claim.inherited, claim.bullet = pending, True, bullet
+            claim.cited, claim.inherited = pending, True
     return claims
 
 
@@ -319,8 +319,9 @@ def _own(claim: _Claim) -> bool:
 
 
 def _as_cited(claim: _Claim) -> str:
-    """As written; a prose sentence covered by its paragraph's closing marker gets its own marker."""
-    return _with_markers(claim.body, claim.cited) if claim.inherited and not claim.bullet else claim.original
+    """A bullet as written ("2024-12-23, Trend: <quote>. [1]"); a prose sentence with its own
+    markers once, before its full stop (also when its paragraph's closing marker covered it)."""
+    return claim.original if claim.bullet or not claim.cited else _with_markers(claim.body, claim.cited)
 
 
 def _best_source(body: str, said: list[str], sources: list[Passage], scorer: _Scorer, threshold: float):
