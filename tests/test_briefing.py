@@ -152,3 +152,22 @@ def test_a_record_needs_two_sides_and_keeps_titles_and_diacritics():
     )
     assert call.kind == "call" and call.participants[:2] == ["President Donald J. Trump", "King Abdullah II of Jordan"]
     assert call.topics == ["security", "Gaza"]
+
+
+def test_two_reports_of_one_meeting_naming_different_people_are_flagged(settings, embeddings, tmp_path):
+    from datetime import date
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    opening = "Foreign Minister Jeyhun Bayramov met with Prime Minister Miloš Vučević in Belgrade"
+    (corpus / "a.txt").write_text(f" date 2024-12-30 {opening}. They discussed energy exports.")
+    (corpus / "b.txt").write_text(
+        f" date 2025-01-02 {opening} and President Aleksandar Vučić. Energy exports were discussed."
+    )
+    note = Briefer(build(settings, embeddings, [corpus])).build(
+        "Bayramov Vučević energy", as_of=date(2025, 1, 10), backend="extractive"
+    )
+    assert note.disagreements == [
+        "Sources differ on who took part in this meeting: [1] names Bayramov, Vučević; "
+        "[2] also names President Aleksandar Vučić."
+    ]

@@ -13,7 +13,6 @@ sources do not support, and a model failure falls back to the extracted text wit
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -21,6 +20,7 @@ from rag.answer.citations import Citation
 from rag.answer.passages import Passage, answerable, merge_adjacent, rank_sentences, widen
 from rag.answer.verify import SentenceCheck, verify
 from rag.briefing import sections
+from rag.briefing.disagreements import contact_disagreements
 from rag.briefing.records import Record, read_record
 from rag.dates import DateScope, parse_scope
 from rag.retrieval import SearchRequest
@@ -116,9 +116,9 @@ class Briefer:
         note.next_steps = sections.next_steps(ranked, numbers)
         records = {d: read_record(p.title, self.assistant.document_text(d)) for d, p in best.items()}
         note.chronology = [_row(best[d], records[d], numbers[d]) for d in numbers if records[d].kind]
-        days = date_disagreements(records, best, numbers, self.assistant.document_text)
-        flagged = {frozenset(pair) for pair, _ in days}
-        note.disagreements = [text for _, text in days] + sections.figure_disagreements(ranked, numbers, flagged)
+        contacts = contact_disagreements(records, best, numbers, self.assistant.document_text)
+        flagged = {frozenset(pair) for pair, _ in contacts}
+        note.disagreements = [text for _, text in contacts] + sections.figure_disagreements(ranked, numbers, flagged)
 
     def _model_sections(self, note: BriefingNote, backend: str, ranked, numbers: dict) -> None:
         from rag.briefing.model import parse_sections, write_sections
@@ -170,31 +170,3 @@ def _citation(n: int, passage: Passage) -> Citation:
 def _row(passage: Passage, record: Record, n: int) -> Row:
     who = "; ".join(record.participants) or passage.title
     return Row(passage.date_iso, who, record.place, ", ".join(record.topics), n)
-
-
-_STATED_DAY = re.compile(
-    r"\b(?:on|On)\s+((?:January|February|March|April|May|June|July|August|September|October|November|December)"
-    r"\s+\d{1,2})\b"
-)
-
-
-def date_disagreements(records: dict[str, Record], best: dict[str, Passage], numbers: dict, text_of) -> list:
-    """Two reports of one contact (same participants, dates a week apart at most) stating different days.
-
-    Returns ``((doc_a, doc_b), sentence)`` pairs, both documents cited in the sentence.
-    """
-    stated = {}
-    for doc_id, record in records.items():
-        found = _STATED_DAY.search(text_of(doc_id)[:1200]) if record.kind else None
-        if found:
-            stated[doc_id] = found.group(1)
-    out = []
-    ids = sorted(stated, key=lambda d: numbers[d])
-    for i, a in enumerate(ids):
-        for b in ids[i + 1 :]:
-            shared = records[a].surnames & records[b].surnames
-            close = abs(best[a].date - best[b].date) <= 7
-            if len(shared) >= 2 and close and stated[a] != stated[b] and records[a].kind == records[b].kind:
-                said = f"[{numbers[a]}] says {stated[a]}, [{numbers[b]}] says {stated[b]}"
-                out.append(((a, b), f"Sources differ on the day of this {records[a].kind}: {said}."))
-    return out
