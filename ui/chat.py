@@ -14,7 +14,7 @@ STOPPED = "Stopped before the answer was finished (nothing unchecked is shown). 
 
 
 def stop() -> None:
-    """The Stop button's callback: the rerun it causes ends the stream; this records why."""
+    """The "Stop answering" button's callback: the rerun it causes ends the stream; this records why."""
     st.session_state.stopped = True
 
 
@@ -33,7 +33,7 @@ def answer_question(question: str) -> dict:
     with st.chat_message("assistant"):
         status, text = st.empty(), st.empty()
         stopper = st.empty()
-        stopper.button("Stop", key="stop", on_click=stop, help="Stop writing this answer")
+        stopper.button("Stop answering", key="stop", on_click=stop, help="Stop writing this answer")
         streamed, answer = "", None
         events = helper.events(question, chosen.as_of, chosen.backend, history, chosen.filters)
         for event in events:

@@ -21,13 +21,15 @@ def chart(points):
         alt.Chart(frame)
         .mark_circle(size=140)
         .encode(
-            x=alt.X("date:T", title="date"),
+            x=alt.X(
+                "date:T", title="date", axis=alt.Axis(format="%Y-%m-%d", labelAngle=-30), scale=alt.Scale(padding=24)
+            ),
             y=alt.Y("outlet:N", title="outlet"),
             color=alt.Color("outlet:N", legend=None),
             tooltip=[alt.Tooltip("title:N"), alt.Tooltip("date:T", format="%Y-%m-%d"), alt.Tooltip("outlet:N")],
         )
         .add_params(pick)
-        .properties(height=max(160, 60 * frame["outlet"].nunique()))
+        .properties(height=max(200, 70 * frame["outlet"].nunique()))
     )
 
 
