@@ -34,16 +34,29 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(text, tokenize = 'porte
 """
 
 
-def fts_query(text: str, joiner: str = " OR ") -> str:
-    """Free text to an FTS5 query of quoted terms (no operators leak in from user text).
+def fts_query(text: str) -> str:
+    """Free text to an FTS5 OR-query of quoted terms (no operators leak in from user text).
 
-    >>> fts_query("Serbia's energy"), fts_query("Serbia energy", " AND ")
-    ('"serbia" OR "energy"', '"serbia" AND "energy"')
+    >>> fts_query("Serbia's energy")
+    '"serbia" OR "energy"'
     """
     from rag.lexical import STOPWORDS
 
     terms = [t for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS and len(t) > 1]
-    return joiner.join(f'"{t}"' for t in dict.fromkeys(terms))
+    return " OR ".join(f'"{t}"' for t in dict.fromkeys(terms))
+
+
+def naming_query(text: str) -> str:
+    """Every term, as a prefix or an irregular adjective of it.
+
+    >>> naming_query("France energy")
+    '("france"* OR "french") AND ("energy"*)'
+    """
+    from rag.lexical import DEMONYMS, STOPWORDS
+
+    terms = [t for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS and len(t) > 1]
+    alternatives = [[f'"{t}"*', *(f'"{a}"' for a, name in DEMONYMS.items() if name == t)] for t in dict.fromkeys(terms)]
+    return " AND ".join("(" + " OR ".join(forms) + ")" for forms in alternatives)
 
 
 class KeywordIndex:
@@ -101,8 +114,9 @@ class KeywordIndex:
             return list(self._db.execute(sql, (query, since, until, k)))
 
     def documents_naming(self, text: str) -> set[str]:
-        """Documents with a chunk containing every term of ``text`` (a counterpart or topic)."""
-        query = fts_query(text, " AND ")
+        """Documents with a chunk naming every term of ``text`` (a counterpart or topic), as the word,
+        a word starting with it (Serbia: Serbian; Japan: Japanese) or its irregular adjective (France: French)."""
+        query = naming_query(text)
         if not query:
             return set()
         sql = """SELECT DISTINCT chunks.doc_id FROM chunk_text JOIN chunks ON chunks.rowid = chunk_text.rowid

@@ -282,6 +282,9 @@ def test_settings_apply_to_the_session_and_never_show_the_key(app):
     app.switch_page("ui/pages/chat.py").run()
     ask(app)  # answers still work with the session's settings (depth 3)
     assert "alternative energy" in all_markdown(app)
+    session = app.session_state["session_assistant"][2]
+    assert session.settings.top_k == 3 and session.settings.openai_api_key.get_secret_value() == "sk-test-secret-123"
+    assert "sk-test-secret-123" not in repr(session.settings)
 
 
 def test_a_password_hides_everything_until_it_is_given(monkeypatch, data_dir, tmp_path):

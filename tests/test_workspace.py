@@ -96,6 +96,17 @@ def test_timeline_lists_dated_documents_naming_the_topic(corpus):
     assert timeline("  ", corpus.store, corpus.keyword).points == []
 
 
+def test_a_counterpart_is_found_by_its_adjective_too(tmp_path):
+    from rag.keyword import KeywordIndex
+
+    index = KeywordIndex(tmp_path / "k.sqlite")
+    index.replace("a", "h", [("a#0", "Serbian officials discussed energies", 1)])
+    index.replace("b", "h", [("b#0", "The French minister and the Japanese envoy", 1)])
+    index.replace("c", "h", [("c#0", "Serbia and Jordan", 1)])
+    found = {q: sorted(index.documents_naming(q)) for q in ("Serbia", "France", "Japan", "Serbia energy", "Niger")}
+    assert found == {"Serbia": ["a", "c"], "France": ["b"], "Japan": ["b"], "Serbia energy": ["a"], "Niger": []}
+
+
 def _write(corpus: Corpus, name: str, text: str):
     path = corpus.uploads / name
     path.write_text(text, encoding="utf-8")

@@ -34,10 +34,19 @@ def conversations():
 
 
 def assistant():
-    """The shared assistant, or this session's when the Settings page overrides something."""
+    """The shared assistant, or this session's when the Settings page overrides something.
+
+    A session's assistant is kept with the overrides it was made from, so its model client is
+    built once, not on every rerun.
+    """
     from rag.session import with_overrides
 
-    return with_overrides(get_assistant(), **st.session_state.get("overrides", {}))
+    shared, overrides = get_assistant(), st.session_state.get("overrides", {})
+    made = st.session_state.get("session_assistant")
+    if made is None or made[0] is not shared or made[1] != overrides:
+        made = (shared, dict(overrides), with_overrides(shared, **overrides))
+        st.session_state.session_assistant = made
+    return made[2]
 
 
 @dataclass(frozen=True)
