@@ -63,9 +63,19 @@ def test_deleting_leaves_the_users_own_files_alone(corpus, tmp_path):
 
 def test_reindex_picks_up_new_files_and_skips_unchanged(corpus, tmp_path):
     (corpus.uploads / "jordan.md").write_text(JORDAN, encoding="utf-8")
-    report = corpus.reindex([tmp_path / "corpus"])
-    assert (report.added, report.skipped, report.failed) == (1, 1, 0)
+    (corpus.uploads / "empty.txt").write_text(" ", encoding="utf-8")
+    seen = []
+    report = corpus.reindex([tmp_path / "corpus"], progress=lambda done, total, name: seen.append(done))
+    assert (report.added, report.skipped, report.failed) == (1, 1, 1) and "empty.txt" in str(report.errors[0])
+    assert seen == [0, 1, 2, 3]
     assert corpus.outlets() == ["Trend"]
+
+
+def test_many_files_are_indexed_in_few_steps(corpus):
+    files = [_write(corpus, f"note-{n}.md", JORDAN.replace("water", f"water {n}")) for n in range(5)]
+    seen = []
+    report = corpus.ingest(files, progress=lambda done, total, name: seen.append((done, name)), steps=2)
+    assert report.added == 5 and seen == [(0, "note-0.md"), (3, "note-3.md"), (5, "")]
 
 
 def test_filters_restrict_the_documents_an_answer_may_use(sample_assistant, corpus):
