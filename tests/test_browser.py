@@ -180,8 +180,17 @@ def test_the_timeline_plots_a_counterparts_documents(app_url, page):
     box.fill("Serbia")
     box.press("Enter")
     expect(page.get_by_text(re.compile(r"\d+ documents in \d+ months"))).to_be_visible(timeout=60_000)
-    expect(page.locator("canvas, svg.marks").first).to_be_visible(timeout=30_000)
+    point = page.get_by_test_id("stVegaLiteChart").locator("g.mark-symbol path[aria-label*='outlet: Trend']")
+    expect(point).to_be_visible(timeout=30_000)
     screenshot(page, "timeline.png")
+    point.hover()
+    tooltip = page.locator("#vg-tooltip-element")
+    expect(tooltip).to_contain_text("Azerbaijani Foreign Minister Jeyhun Bayramov met")  # the title…
+    expect(tooltip).to_contain_text("2024-12-23")  # …and the date
+    body = page.get_by_text(re.compile("in the framework of his working visit to the Republic of Serbia"))
+    expect(body).to_have_count(0)
+    point.click()  # opens the document below the chart
+    expect(body.first).to_be_visible(timeout=30_000)
 
 
 def test_nothing_is_shown_before_logging_in(locked_url, page):
