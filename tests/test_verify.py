@@ -156,3 +156,20 @@ def test_an_acronym_matches_its_spelled_out_form(embeddings):
     assert verified.checks[0].status == "supported"
     verified = verify("Sullivan met Serbia's President Vučić at the NATO summit [1].", [source], embeddings)
     assert verified.checks[0].status == "removed" and verified.checks[0].missing == ("NATO",)
+
+
+def test_a_role_the_source_never_names_is_a_mixed_up_counterpart(embeddings):
+    source = Passage(
+        "t",
+        0,
+        99,
+        "Azerbaijani Foreign Minister Jeyhun Bayramov met Serbian Prime Minister Miloš Vučević and discussed security.",
+    )
+    verified = verify(
+        "The Secretary of State met Prime Minister Vučević and discussed security [1].", [source], embeddings
+    )
+    assert verified.checks[0].status == "removed" and verified.checks[0].missing == ("role:secretary",)
+    verified = verify(
+        "The Foreign Minister met Prime Minister Vučević and discussed security [1].", [source], embeddings
+    )
+    assert verified.checks[0].status == "supported"

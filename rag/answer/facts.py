@@ -58,10 +58,36 @@ def _iso_dates(text: str) -> tuple[str, list[str]]:
     return _ISO_DATE.sub(spell, text), found
 
 
+# Who acted matters as much as the name: "The Secretary of State met Vučević" is false when the
+# source says Azerbaijan's Foreign Minister did. A role in a sentence must occur in its source.
+ROLES = {
+    "vice president": r"vice[ -]president",
+    "national security advisor": r"national security advis[eo]r",
+    "prime minister": r"prime minister|premier",
+    "foreign minister": r"foreign minister|minister (?:of|for) foreign affairs|foreign secretary",
+    "crown prince": r"crown prince",
+    "secretary": r"secretary",
+    "president": r"president",
+    "chancellor": r"chancellor",
+    "king": r"\bking\b|his majesty",
+    "emir": r"\bemir\b|\bamir\b",
+}
+_ROLE = re.compile(r"\b(" + "|".join(sorted(ROLES, key=len, reverse=True)) + r")\b", re.I)
+
+
+def roles(sentence: str) -> list[str]:
+    """The roles a sentence names, as ``role:<name>`` facts (``vice president`` is not ``president``).
+
+    >>> roles("The Secretary of State and Vice President Harris met Prime Minister Kishida.")
+    ['role:secretary', 'role:vice president', 'role:prime minister']
+    """
+    return list(dict.fromkeys(f"role:{m.group(1).lower()}" for m in _ROLE.finditer(sentence)))
+
+
 def facts(sentence: str) -> list[str]:
-    """Names (folded), numbers and months in ``sentence``, in order, each once."""
+    """Names (folded), numbers, months and roles in ``sentence``, in order, each once."""
     text, _ = _iso_dates(sentence)
-    found: list[str] = []
+    found: list[str] = roles(sentence)
     for match in re.finditer(rf"{_NUMBER.pattern}|{_WORD.pattern}", text):
         token = match.group(0)
         if token[0].isdigit():
@@ -137,7 +163,10 @@ def missing(sentence_facts: list[str], source: str) -> list[str]:
     numbers, words, folded = source_vocabulary(source)
     absent = []
     for fact in sentence_facts:
-        if fact.isupper():
+        if fact.startswith("role:"):
+            if not re.search(ROLES[fact[5:]], folded):
+                absent.append(fact)
+        elif fact.isupper():
             if not spells(fact, source):
                 absent.append(fact)
         elif fact[0].isdigit():
