@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from rag.answer.facts import missing, roles
 from rag.documents import date_from_int
 from rag.embeddings import as_array
 from rag.lexical import key_terms, names_in, overlap, stems
@@ -103,15 +104,18 @@ def answerable(question: str, passages: list[Passage], document_text) -> list[Pa
     similar the sentences are. Each kept document names at least half of the question's key
     terms (names of countries, people), and together they name all of them — so "his calls with
     Pashinyan and with Aliyev" can be answered from two readouts. ``document_text(doc_id)`` gives
-    the stored text.
+    the stored text. A role the question names ("the Secretary of State's meeting with Vučević")
+    must occur in the document too: an article on Azerbaijan's foreign minister meeting Vučević
+    does not answer it.
     """
-    terms = set(key_terms(question))
+    terms, asked_roles = set(key_terms(question)), roles(question)
     if not terms:
         return passages
     found: dict[str, set[str]] = {}
     for passage in passages:
         if passage.doc_id not in found:
-            found[passage.doc_id] = names_in(f"{passage.title} {document_text(passage.doc_id)}", terms)
+            text = f"{passage.title} {document_text(passage.doc_id)}"
+            found[passage.doc_id] = names_in(text, terms) if not missing(asked_roles, text) else set()
     kept = {d for d, named in found.items() if len(named) >= MIN_TERM_COVERAGE * len(terms)}
     if not kept or set().union(*(found[d] for d in kept)) != terms:
         return []
