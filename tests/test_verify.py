@@ -173,3 +173,10 @@ def test_a_role_the_source_never_names_is_a_mixed_up_counterpart(embeddings):
         "The Foreign Minister met Prime Minister Vučević and discussed security [1].", [source], embeddings
     )
     assert verified.checks[0].status == "supported"
+
+
+def test_a_role_broken_across_lines_in_the_source_still_counts():
+    from rag.answer.facts import facts, missing
+
+    source = "Principal Deputy National Security\nAdvisor Jon Finer met President Gustavo Petro."
+    assert missing(facts("National Security Advisor Jon Finer met President Petro."), source) == []

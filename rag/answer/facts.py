@@ -143,7 +143,7 @@ _COMMON_WORDS = frozenset(
 def source_vocabulary(source: str) -> tuple[frozenset[str], frozenset[str], str]:
     """(numbers, folded words, folded text) of a source, for repeated checks against it."""
     text, _ = _iso_dates(source)
-    folded = fold_text(text)
+    folded = " ".join(fold_text(text).split())  # "National Security\nAdvisor" is one role
     numbers = set(numbers_in(text))
     for word, digit in _NUMBER_WORDS.items():
         if re.search(rf"\b{word}\b", folded):
