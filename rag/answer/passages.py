@@ -104,20 +104,25 @@ def answerable(question: str, passages: list[Passage], document_text) -> list[Pa
     similar the sentences are. Each kept document names at least half of the question's key
     terms (names of countries, people), and together they name all of them — so "his calls with
     Pashinyan and with Aliyev" can be answered from two readouts. ``document_text(doc_id)`` gives
-    the stored text. A role the question names ("the Secretary of State's meeting with Vučević")
-    must occur in the document too: an article on Azerbaijan's foreign minister meeting Vučević
-    does not answer it.
+    the stored text. Likewise each kept document names one of the roles the question names, and
+    together they name all ("the Secretary of State's meeting with Vučević" is not answered by an
+    article on Azerbaijan's foreign minister meeting him; "the Secretary in July and the President
+    in January" by two readouts).
     """
-    terms, asked_roles = set(key_terms(question)), roles(question)
+    terms, asked = set(key_terms(question)), set(roles(question))
     if not terms:
         return passages
     found: dict[str, set[str]] = {}
+    roles_of: dict[str, set[str]] = {}
     for passage in passages:
         if passage.doc_id not in found:
             text = f"{passage.title} {document_text(passage.doc_id)}"
-            found[passage.doc_id] = names_in(text, terms) if not missing(asked_roles, text) else set()
+            roles_of[passage.doc_id] = {r for r in asked if not missing([r], text)}
+            found[passage.doc_id] = names_in(text, terms) if roles_of[passage.doc_id] or not asked else set()
     kept = {d for d, named in found.items() if len(named) >= MIN_TERM_COVERAGE * len(terms)}
     if not kept or set().union(*(found[d] for d in kept)) != terms:
+        return []
+    if set().union(*(roles_of[d] for d in kept)) != asked:
         return []
     return [p for p in passages if p.doc_id in kept]
 

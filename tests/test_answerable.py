@@ -1,0 +1,46 @@
+"""The counterpart check: a question is answered only from documents naming who it asks about.
+
+A mixed-up counterpart (the Azerbaijani foreign minister's meeting reported as the Secretary's)
+is worse than no answer, so these cases are declined; questions about several contacts are
+answered from several documents.
+"""
+
+from rag.answer.passages import Passage, answerable
+
+DOCS = {
+    "azerbaijan-fm": "Azerbaijan's Foreign Minister Bayramov met Serbian Prime Minister Vucevic in Belgrade.",
+    "secretary-aliyev": "Secretary Blinken spoke with President Aliyev of Azerbaijan about peace talks.",
+    "president-pashinyan": "President Biden spoke with Prime Minister Pashinyan of Armenia on Tuesday.",
+}
+
+
+def passages(*doc_ids: str) -> list[Passage]:
+    return [Passage(doc_id=d, start=0, end=len(DOCS[d]), text=DOCS[d]) for d in doc_ids]
+
+
+def kept(question: str, *doc_ids: str) -> set[str]:
+    return {p.doc_id for p in answerable(question, passages(*doc_ids), DOCS.__getitem__)}
+
+
+def test_a_role_the_question_names_must_be_in_the_document():
+    assert kept("What did the Secretary of State discuss with Vucevic?", "azerbaijan-fm") == set()
+
+
+def test_the_document_naming_the_role_and_counterpart_answers():
+    assert kept("What did the Secretary discuss with Aliyev?", "secretary-aliyev", "azerbaijan-fm") == {
+        "secretary-aliyev"
+    }
+
+
+def test_two_roles_can_be_answered_by_two_documents():
+    question = "What did the Secretary discuss with Aliyev and the President with Pashinyan?"
+    assert kept(question, "secretary-aliyev", "president-pashinyan") == {"secretary-aliyev", "president-pashinyan"}
+
+
+def test_a_role_no_document_names_declines_the_question():
+    question = "What did the Vice President discuss with Aliyev and Pashinyan?"
+    assert kept(question, "secretary-aliyev", "president-pashinyan") == set()
+
+
+def test_without_roles_names_alone_decide():
+    assert kept("What was discussed with Vucevic?", "azerbaijan-fm") == {"azerbaijan-fm"}
