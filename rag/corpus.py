@@ -99,17 +99,22 @@ class Corpus:
         removed = 0
         with ingest_lock(self.data_dir):
             for doc_id in doc_ids:
+                stored = self.store.document(doc_id)
                 self.store.delete(doc_id)
                 if self.keyword is not None:
                     self.keyword.delete(doc_id)
-                self._remove_upload(doc_id)
+                origin = stored[1].get("file") if stored else None
+                self._remove_upload(origin or doc_id)
                 removed += 1
         return removed
 
-    def _remove_upload(self, doc_id: str) -> None:
-        if self.uploads is None or "://" in doc_id:
+    def _remove_upload(self, origin: str) -> None:
+        """Delete the uploaded file a document came from (``origin``: its path; an HTML page's
+        document id is its canonical url, so the path is kept in the metadata). A line of a JSONL
+        collection (``path:line``) is not a file: the collection stays."""
+        if self.uploads is None or "://" in origin:
             return
-        path = Path(doc_id).resolve()
+        path = Path(origin).resolve()
         if path.is_file() and path.parent == self.uploads.resolve():
             path.unlink()
 

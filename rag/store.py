@@ -155,7 +155,13 @@ class ChromaStore:
                 metadatas=[chunk_metadata(i.doc, c) for i in chunked for c in i.chunks],
             )
         metas = [
-            {**document_metadata(i.doc), "hash": i.fingerprint, "text_hash": i.doc.text_hash(), "chunks": len(i.chunks)}
+            {
+                **document_metadata(i.doc),
+                "hash": i.fingerprint,
+                "text_hash": i.doc.text_hash(),
+                "chunks": len(i.chunks),
+                "file": i.doc.origin,
+            }
             for i in items
         ]
         self.documents.upsert(

@@ -197,3 +197,23 @@ def test_a_quote_is_highlighted_inside_escaped_text():
     assert "\\[link\\]\\(javascript:x\\)" in shown and "<b>" not in shown
     assert quote_in_context("One. Two. Three.", 5, 9) == "One. :orange-background[Two.] Three."
     assert quote_in_context("One.", 3, 99) == ""
+
+
+def test_deleting_an_uploaded_page_removes_its_file_though_its_id_is_the_url(corpus):
+    page = _write(corpus, "talks.html", '<html><head><title>Jordan water talks</title>'
+                  '<link rel="canonical" href="https://example.org/jordan-water"></head>'
+                  f"<body><article><p>{JORDAN}</p></article></body></html>")  # fmt: skip
+    corpus.ingest([page])
+    assert corpus.store.document("https://example.org/jordan-water")
+    corpus.delete(["https://example.org/jordan-water"])
+    assert not page.exists()  # else re-indexing the uploads folder would bring the page back
+
+
+def test_deleting_one_record_of_an_uploaded_collection_keeps_the_collection(corpus):
+    lines = [{"url": f"https://example.org/{n}", "title": f"Talks {n}", "text": JORDAN.replace("water", f"water {n}"),
+              "date": "2025-02-10"}
+             for n in range(2)]  # fmt: skip
+    collection = _write(corpus, "feed.jsonl", "\n".join(json.dumps(line) for line in lines))
+    corpus.ingest([collection])
+    corpus.delete(["https://example.org/0"])
+    assert collection.exists() and corpus.store.document("https://example.org/1")
