@@ -1,6 +1,7 @@
 """Briefing notes: structure, citations, verification, model fallback and exports read back."""
 
 import re
+from datetime import date
 
 from conftest import build
 from fakes import recording_chat
@@ -117,7 +118,10 @@ def test_chronology_lists_each_contact_in_date_order(mixed_index, embeddings):
     settings, _, _ = mixed_index
     note = brief(settings.data_dir, embeddings, "King Abdullah II of Jordan", as_of="2025-12-31")
     rows = [(r.date, r.who) for r in note.chronology if "Abdullah" in r.who]
-    assert [d for d, _ in rows] == ["2025-01-25", "2025-02-12"]  # the call, then the meeting
+    assert [d for d, _ in rows] == [
+        "2025-01-25",
+        "2025-02-11",
+    ]  # the call; the meeting "yesterday" in a readout of the 12th
     assert all("King Abdullah II of Jordan" in who and "Trump" in who for _, who in rows)
     assert [r.date for r in note.chronology] == sorted(r.date for r in note.chronology)
     assert [s.n for s in note.sources] == list(range(1, len(note.sources) + 1))
@@ -170,4 +174,37 @@ def test_two_reports_of_one_meeting_naming_different_people_are_flagged(settings
     assert note.disagreements == [
         "Sources differ on who took part in this meeting: [1] names Bayramov, Vučević; "
         "[2] also names President Aleksandar Vučić."
+    ]
+
+
+def test_a_record_lists_who_took_part_not_who_is_mentioned():
+    from rag.briefing.records import read_record
+
+    meeting = read_record(
+        "Vice President Harris's Meeting with President Marcos of the Philippines",
+        "Vice President Kamala Harris met with President Ferdinand Marcos Jr. of the Philippines yesterday at "
+        "the Vice President's Residence to reaffirm President Biden's commitment. Prime Minister Kishida was "
+        "mentioned in their discussion of trilateral cooperation in Manila.",
+        date(2023, 5, 2),
+    )
+    assert [p.split()[-1] for p in meeting.participants] == ["Harris", "Philippines"]
+    assert meeting.day == date(2023, 5, 1) and meeting.place == ""
+
+
+def test_announcements_and_title_case_headlines_are_not_contacts_or_names():
+    from rag.briefing.records import participants, read_record
+
+    trip = read_record(
+        "Deputy Secretary Sherman's Travel to Indonesia",
+        "Deputy Secretary of State Wendy Sherman will travel to Jakarta, where she will meet Foreign Minister "
+        "Retno Marsudi.",
+    )
+    assert trip.kind == ""
+    assert participants("Secretary Blinken And Kenyan Cabinet Secretary Omamo Before Their Meeting") == [
+        "Secretary Blinken",
+        "Cabinet Secretary Omamo",
+    ]
+    assert participants("Deputy Assistant Secretary Robin Dunnigan met Foreign Minister al-Sudani.") == [
+        "Deputy Assistant Secretary Robin Dunnigan",
+        "Foreign Minister al-Sudani",
     ]

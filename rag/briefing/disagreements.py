@@ -19,7 +19,7 @@ import re
 
 from rag.answer.passages import Passage
 from rag.briefing.records import Record
-from rag.documents import date_from_int
+from rag.documents import date_from_int, date_int
 
 _STATED_DAY = re.compile(
     r"\b(?:on|On)\s+((?:January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -54,6 +54,10 @@ def participant_difference(a: Record, b: Record, n_a: int = 1, n_b: int = 2) -> 
     return "; ".join(parts)
 
 
+def _day(record: Record, passage: Passage) -> int:
+    return date_int(record.day) if record.day else passage.date
+
+
 def _surname(person: str) -> str:
     return next(iter(Record("", [person]).surnames), "")
 
@@ -70,7 +74,7 @@ def contact_disagreements(records: dict[str, Record], best: dict[str, Passage], 
     out = []
     for i, a in enumerate(ids):
         for b in ids[i + 1 :]:
-            if not same_contact(records[a], records[b], best[a].date, best[b].date):
+            if not same_contact(records[a], records[b], _day(records[a], best[a]), _day(records[b], best[b])):
                 continue
             kind, day_a, day_b = records[a].kind, stated_day(text_of(a)), stated_day(text_of(b))
             if day_a and day_b and day_a != day_b:

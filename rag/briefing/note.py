@@ -13,6 +13,7 @@ sources do not support, and a model failure falls back to the extracted text wit
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -23,6 +24,7 @@ from rag.briefing import sections
 from rag.briefing.disagreements import contact_disagreements
 from rag.briefing.records import Record, read_record
 from rag.dates import DateScope, parse_scope
+from rag.documents import date_from_int
 from rag.retrieval import SearchRequest
 
 MAX_DOCUMENTS = 10
@@ -91,7 +93,7 @@ class Briefer:
             return note
         embeddings, text_of = self.assistant.embeddings, self.assistant.document_text
         ranked = [p for p in answerable(topic, rank_sentences(topic, result.hits, embeddings), text_of)]
-        ranked = [p for p in ranked if p.score >= MIN_SCORE]
+        ranked = [p for p in ranked if p.score >= MIN_SCORE and not _asked(p.text)]
         documents = list(dict.fromkeys(p.doc_id for p in ranked))[:MAX_DOCUMENTS]
         ranked = [p for p in ranked if p.doc_id in documents]
         if not ranked:
@@ -114,9 +116,10 @@ class Briefer:
         note.key_points = sections.key_points(ranked, numbers, skip={(p.doc_id, p.start) for p in top})
         note.positions = sections.positions(ranked, numbers)
         note.next_steps = sections.next_steps(ranked, numbers)
-        records = {d: read_record(p.title, self.assistant.document_text(d)) for d, p in best.items()}
+        text_of = self.assistant.document_text
+        records = {d: read_record(p.title, text_of(d), date_from_int(p.date)) for d, p in best.items()}
         note.chronology = [_row(best[d], records[d], numbers[d]) for d in numbers if records[d].kind]
-        contacts = contact_disagreements(records, best, numbers, self.assistant.document_text)
+        contacts = contact_disagreements(records, best, numbers, text_of)
         flagged = {frozenset(pair) for pair, _ in contacts}
         note.disagreements = [text for _, text in contacts] + sections.figure_disagreements(ranked, numbers, flagged)
 
@@ -150,6 +153,11 @@ class Briefer:
             note.positions[party] = [x[2:] for x in checked.text.splitlines() if x.strip()]
 
 
+def _asked(sentence: str) -> bool:
+    """A journalist's question in a briefing transcript: not what the source states."""
+    return sentence.rstrip().endswith("?") or bool(re.match(r"\s*(QUESTION|Q)\s*:", sentence))
+
+
 def _evidence(best: Passage, ranked: list[Passage], document_text) -> Passage:
     """What a note may say about one document: its relevant sentences, each with a neighbour on
     both sides (what the model was shown), as one source for the verifier. A note cites documents,
@@ -169,4 +177,5 @@ def _citation(n: int, passage: Passage) -> Citation:
 
 def _row(passage: Passage, record: Record, n: int) -> Row:
     who = "; ".join(record.participants) or passage.title
-    return Row(passage.date_iso, who, record.place, ", ".join(record.topics), n)
+    day = record.day.isoformat() if record.day else passage.date_iso
+    return Row(day, who, record.place, ", ".join(record.topics), n)

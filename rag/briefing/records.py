@@ -17,28 +17,50 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 _TITLES = (
-    r"(?:Vice |Deputy |Acting |Crown |Prime |Foreign |Defense |Defence |Finance |Interior )?"
+    r"(?:(?:Vice|Deputy|Acting|Crown|Prime|Foreign|Defense|Defence|Finance|Interior|Assistant|Under|Principal"
+    r"|Cabinet|Senior|Special) )*"
     r"(?:President|Prime Minister|Minister(?: of (?:Foreign Affairs|Defen[cs]e|Energy|Economy|Finance|[A-Z]\w+))?"
-    r"|Foreign Minister|Secretary(?: of State| General| of Defense)?|Secretary-General|Chancellor|King|Queen"
-    r"|Prince|Emir|Sultan|Premier|Ambassador|National Security Advisor|Taoiseach|Chairman|Chairwoman|Chair)"
+    r"|Foreign Minister|Secretary(?: of State| General| of Defense| for Foreign Affairs)?|Secretary-General"
+    r"|Chancellor|King|Queen|Prince|Emir|Sultan|Premier|Ambassador|National Security Advisor|Taoiseach"
+    r"|Chairman|Chairwoman|Chairperson|Chair|Envoy|Special Envoy)"
+)
+# Capitalised words that are not names: Title Case headlines ("Blinken And Kenyan Cabinet Secretary
+# Omamo Before Their Meeting"), months and places that follow a title in datelines.
+_NOT_NAME = (
+    r"(?:And|Or|Before|After|Their|His|Her|At|With|For|To|Of|During|Following|Ahead|Joint|Press|Remarks"
+    r"|Availability|Meeting|Meetings|Call|Calls|Readout|Statement|The|Today|On|In|Washington|Kingdom|Republic"
+    r"|January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
 _NAME_WORD = (
-    r"(?:[A-Z]\.|(?:I{1,3}|IV|VI{0,3})\b|(?!(?:Call|Meeting|Readout|Statement|The|Today|On|In)\b)"
-    r"[A-ZÀ-ÖØ-ÞĀ-Ž][^\W\d_A-Z]+(?:-[A-Z]?[^\W\d_A-Z]+)*|(?:bin|al|el|von|van|de|da)(?:-[A-Z][^\W\d_A-Z]+)?)"
+    rf"(?:[A-Z]\.|(?:I{{1,3}}|IV|VI{{0,3}})\b|(?!{_NOT_NAME})"
+    r"[A-ZÀ-ÖØ-ÞĀ-Ž][^\W\d_A-Z]+(?:-[A-Z]?[^\W\d_A-Z]+)*|(?:bin|al|el|von|van|de|da)(?:-[A-Z][^\W\d_A-Z]+|(?=\s+[A-Z])))"
 )
 _PERSON = re.compile(
-    rf"\b{_TITLES}\s+(?!of\b)({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}})(?:['’]s\b)?(?:,\s*Jr\.)?"
-    rf"(?:\s+of\s+(?:the\s+)?[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)?"
+    rf"\b{_TITLES}\s+(?!of\b)({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}})(['’]s\b)?(?:,\s*Jr\.)?"
+    rf"(?:\s+of\s+(?:the\s+)?(?!{_NOT_NAME})[A-Z][\w\-]+(?:\s+(?:of\s+)?[A-Z][\w\-]+){{0,2}})?"
 )
 _CONTACT = {
     "call": re.compile(r"\b(spoke|speaks|call|called|phone|telephone|video ?conference|virtual(?:ly)?)\b", re.I),
     "meeting": re.compile(r"\b(met|meets|meeting|meet|hosted|hosts|welcomed|received|visit(?:ed|s)?|talks)\b", re.I),
 }
+# Announcements, briefings and messages mention contacts without being one.
+_NOT_A_CONTACT = re.compile(
+    r"\b(will|to travel|travel to|plans? to|is scheduled|upcoming|ahead of|press call|press briefing"
+    r"|background briefing|national day|independence day)\b",
+    re.I,
+)
 _PLACE = re.compile(
-    r"(?:\bvisit(?:ed|ing)?\s+to\s+|\b(?:met|meeting|talks|hosted|visited)\b[^.]{0,60}?\bin\s+)"
-    r"(?:the Republic of |the )?([A-Z][\w\-]+(?:,? [A-Z][\w\-]+)?)"
+    r"(?:\bvisit(?:ed|ing)?\s+to\s+|\b(?:met|meeting|talks|hosted|visited)\b[^.,;]{0,40}?\bin\s+)"
+    rf"(?:the Republic of |the Kingdom of |the )?(?!{_NOT_NAME})([A-Z][\w\-]+(?:,? [A-Z][\w\-]+)?)"
+)
+_DAY = re.compile(
+    r"\b(yesterday|on (?:January|February|March|April|May|June|July|August|September|October|November|December)"
+    r" \d{1,2}\b(?!,? \d{4}))",
+    re.I,
 )
 TOPICS = (
     "energy",
@@ -79,6 +101,7 @@ class Record:
     participants: list[str] = field(default_factory=list)
     place: str = ""
     topics: list[str] = field(default_factory=list)
+    day: date | None = None  # the day the contact sentence gives ("yesterday", "on May 3"), if any
 
     @property
     def surnames(self) -> set[str]:
@@ -91,12 +114,16 @@ class Record:
         return out
 
 
-def participants(text: str) -> list[str]:
-    """Titled people as written, each once (the fullest form), in order of mention."""
+def participants(text: str, possessive: bool = True) -> list[str]:
+    """Titled people as written, each once (the fullest form), in order of mention.
+
+    ``possessive=False`` leaves out people named in the possessive ("to reaffirm President Biden's
+    commitment"): after the contact verb they are mentioned, not present.
+    """
     people: list[tuple[frozenset[str], str]] = []
     for match in _PERSON.finditer(" ".join(text.split())):
         name = frozenset(w.strip(".,") for w in match.group(1).split() if len(w.strip(".,")) > 1)
-        if not name:
+        if not name or (match.group(2) and not possessive):
             continue
         person = re.sub(r"['’]s\b", "", match.group(0)).strip()
         same = [i for i, (known, _) in enumerate(people) if name <= known or known <= name]
@@ -114,13 +141,61 @@ def topics(text: str, limit: int = 5) -> list[str]:
     return ranked[:limit]
 
 
-def read_record(title: str, text: str) -> Record:
-    """What kind of contact a document reports, who took part, where, and about what."""
-    opening = f"{title}. {text[:800]}"
-    kind = next((k for k, pattern in _CONTACT.items() if pattern.search(opening)), "")
-    found = _PLACE.search(" ".join(text[:800].split())) if kind == "meeting" else None
-    where = found.group(1) if found else ""  # not the dateline: that is where the report was filed
-    people = participants(opening) if kind else []
+def contact_sentence(text: str, max_sentences: int = 4) -> tuple[str, str]:
+    """``(kind, sentence)``: the first opening sentence that reports a contact ("President Biden
+    spoke today with …"), or ``("", "")``. Announcements ("will travel") are not contacts."""
+    from rag.text import sentence_spans
+
+    for start, end in sentence_spans(text[:2000])[:max_sentences]:
+        sentence = " ".join(text[start:end].split())
+        if _NOT_A_CONTACT.search(sentence):
+            continue
+        kind = next((k for k, pattern in _CONTACT.items() if pattern.search(sentence)), "")
+        if kind and participants(sentence):
+            return kind, sentence
+    return "", ""
+
+
+def contact_day(sentence: str, dated: date | None) -> date | None:
+    """The day a contact sentence gives, relative to the document's date: "met yesterday" is the
+    day before; "on May 3" is May 3 of that year (of the year before if that would be later).
+
+    >>> contact_day("They met yesterday in Washington.", date(2022, 5, 18))
+    datetime.date(2022, 5, 17)
+    >>> contact_day("The Secretary met Foreign Minister Akiba on May 3.", date(2022, 5, 5))
+    datetime.date(2022, 5, 3)
+    """
+    found = _DAY.search(sentence)
+    if not found or dated is None:
+        return None
+    if found.group(1).lower() == "yesterday":
+        return dated - timedelta(days=1)
+    from rag.metadata import parse_date
+
+    day = parse_date(f"{found.group(1)[3:]}, {dated.year}")
+    if day and day > dated:
+        day = parse_date(f"{found.group(1)[3:]}, {dated.year - 1}")
+    return day
+
+
+def read_record(title: str, text: str, dated: date | None = None) -> Record:
+    """What kind of contact a document reports, who took part, where, when and about what.
+
+    The participants are those the title names (when the title reports the contact) and those
+    the contact sentence names as present; people the text only mentions are not participants.
+    """
+    topics_of = topics(text)
+    if _NOT_A_CONTACT.search(title):
+        return Record("", [], "", topics_of)
+    kind, sentence = contact_sentence(text)
+    titled = participants(title) if any(p.search(title) for p in _CONTACT.values()) else []
+    if not kind:
+        return Record("", titled, "", topics_of)
+    verb = next(p.search(sentence) for p in _CONTACT.values() if p.search(sentence))
+    present = participants(sentence[: verb.start()]) + participants(sentence[verb.start() :], possessive=False)
+    people = participants("; ".join(titled + present))
     if len(people) < 2:  # a contact has two sides: a press briefing that mentions "a call" is not one
-        return Record("", people, "", topics(text))
-    return Record(kind, people, where, topics(text))
+        return Record("", people, "", topics_of)
+    found = _PLACE.search(sentence) if kind == "meeting" else None
+    where = found.group(1) if found else ""  # not the dateline: that is where the report was filed
+    return Record(kind, people, where, topics_of, contact_day(sentence, dated))
