@@ -11,6 +11,8 @@ sentence or a chunk is a ``(start, end)`` pair and its text is ``document[start:
 >>> text = "President Biden met Prime Minister Kishida Fumio of\nJapan today.\nThey discussed trade."
 >>> [text[s:e] for s, e in sentence_spans(text)]
 ['President Biden met Prime Minister Kishida Fumio of\nJapan today.', 'They discussed trade.']
+>>> len(sentence_spans("Harris met President Ferdinand R.\nMarcos Jr. at the Residence."))
+1
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ _ABBREVIATIONS = frozenset(
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|[A-Z“\"]|$)")
 # A blank line, or a line break after sentence-final punctuation or before a bullet, ends a
 # block; other single line breaks are hard-wrapped text ("Prime Minister Kishida Fumio of\nJapan").
-_PARAGRAPH = re.compile(r"\n\s*\n|(?<=[.!?:;\"”’)])[ \t]*\n|\n(?=[ \t]*[\-•*#]\s)")
+# An initial at the end of a line ("President Ferdinand R.\nMarcos Jr.") does not end a block.
+_PARAGRAPH = re.compile(r"\n\s*\n|(?<=[.!?:;\"”’)])(?<!\b[A-Z]\.)[ \t]*\n|\n(?=[ \t]*[\-•*#]\s)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 
