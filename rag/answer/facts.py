@@ -84,6 +84,22 @@ def roles(sentence: str) -> list[str]:
     return list(dict.fromkeys(f"role:{m.group(1).lower()}" for m in _ROLE.finditer(sentence)))
 
 
+_TITLED = re.compile(r"(?i:" + _ROLE.pattern + r")(?:\s+of\s+State)?\s+(?:[A-Z]\.\s*)*[A-ZÀ-Ž][\w\-]")
+
+
+def actor_roles(question: str) -> list[str]:
+    """The roles a question names without a name: who acted ("the Secretary's call with
+    President Aliyev" asks about the Secretary; "President Aliyev" is named, so his role adds
+    nothing the name does not).
+
+    >>> actor_roles("What did the Secretary of State discuss with Serbian Prime Minister Vučević?")
+    ['role:secretary']
+    >>> actor_roles("What did Secretary Blinken and Foreign Minister Bayramov discuss?")
+    []
+    """
+    return roles(_TITLED.sub(" ", question))
+
+
 def facts(sentence: str) -> list[str]:
     """Names (folded), numbers, months and roles in ``sentence``, in order, each once."""
     text, _ = _iso_dates(sentence)

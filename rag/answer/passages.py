@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from rag.answer.facts import missing, roles
+from rag.answer.facts import actor_roles, missing
 from rag.documents import date_from_int
 from rag.embeddings import as_array
 from rag.lexical import key_terms, names_in, overlap, stems
@@ -104,12 +104,12 @@ def answerable(question: str, passages: list[Passage], document_text) -> list[Pa
     similar the sentences are. Each kept document names at least half of the question's key
     terms (names of countries, people), and together they name all of them — so "his calls with
     Pashinyan and with Aliyev" can be answered from two readouts. ``document_text(doc_id)`` gives
-    the stored text. Likewise each kept document names one of the roles the question names, and
-    together they name all ("the Secretary of State's meeting with Vučević" is not answered by an
-    article on Azerbaijan's foreign minister meeting him; "the Secretary in July and the President
-    in January" by two readouts).
+    the stored text. Likewise each kept document names one of the roles the question asks about
+    without a name, and together they name all ("the Secretary of State's meeting with Prime
+    Minister Vučević" is not answered by an article on Azerbaijan's foreign minister meeting him;
+    "the Secretary in July and the President in January" by two readouts).
     """
-    terms, asked = set(key_terms(question)), set(roles(question))
+    terms, asked = set(key_terms(question)), set(actor_roles(question))
     if not terms:
         return passages
     found: dict[str, set[str]] = {}
