@@ -10,7 +10,7 @@ meeting verb, topics are the subjects the text names from a fixed list. Nothing 
 >>> r.participants
 ['President Joseph R. Biden, Jr.', 'Prime Minister Narendra Modi of India']
 >>> r.topics, r.kind
-(['energy', 'trade', 'security', 'Ukraine'], 'call')
+(['energy', 'trade', 'Ukraine'], 'call')
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from datetime import date, timedelta
 _TITLES = (
     r"(?:(?:Vice|Deputy|Acting|Crown|Prime|Foreign|Defense|Defence|Finance|Interior|Assistant|Under|Principal"
     r"|Cabinet|Senior|Special) )*"
-    r"(?:President|Prime Minister|Minister(?: of (?:Foreign Affairs|Defen[cs]e|Energy|Economy|Finance|[A-Z]\w+))?"
+    r"(?:President|Prime Minister"
+    r"|Minister(?: of (?:Foreign Affairs|External Affairs|Defen[cs]e|Energy|Economy|Finance|[A-Z]\w+))?"
     r"|Foreign Minister|Secretary(?: of State| General| of Defense| for Foreign Affairs)?|Secretary-General"
     r"|Chancellor|King|Queen|Prince|Emir|Sultan|Premier|Ambassador|National Security Advisor|Taoiseach"
     r"|Chairman|Chairwoman|Chairperson|Chair|Envoy|Special Envoy)"
@@ -31,7 +32,7 @@ _TITLES = (
 # Omamo Before Their Meeting"), months and places that follow a title in datelines.
 _NOT_NAME = (
     r"(?:And|Or|Before|After|Their|His|Her|At|With|For|To|Of|During|Following|Ahead|Joint|Press|Remarks"
-    r"|Availability|Meeting|Meetings|Call|Calls|Readout|Statement|The|Today|On|In|Washington|Kingdom|Republic"
+    r"|Availability|Meeting|Meetings|Call|Calls|Readout|Statement|The|Today|On|In|Washington|Kingdom|Republic|General"
     r"|January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
@@ -40,7 +41,7 @@ _NAME_WORD = (
     r"[A-ZÀ-ÖØ-ÞĀ-Ž][^\W\d_A-Z]+(?:-[A-Z]?[^\W\d_A-Z]+)*|(?:bin|al|el|von|van|de|da)(?:-[A-Z][^\W\d_A-Z]+|(?=\s+[A-Z])))"
 )
 _PERSON = re.compile(
-    rf"\b{_TITLES}\s+(?!of\b)({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}})(['’]s\b)?(?:,\s*Jr\.)?"
+    rf"\b{_TITLES}\s+(?!of\b)(?:Dr\.?\s+)?({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}})(['’]s\b)?(?:,\s*Jr\.)?"
     rf"(?:\s+of\s+(?:the\s+)?(?!{_NOT_NAME})[A-Z][\w\-]+(?:\s+(?:of\s+)?[A-Z][\w\-]+){{0,2}})?"
 )
 _CONTACT = {
@@ -120,23 +121,45 @@ def participants(text: str, possessive: bool = True) -> list[str]:
     ``possessive=False`` leaves out people named in the possessive ("to reaffirm President Biden's
     commitment"): after the contact verb they are mentioned, not present.
     """
-    people: list[tuple[frozenset[str], str]] = []
+    people: list[tuple[tuple[str, ...], str]] = []
     for match in _PERSON.finditer(" ".join(text.split())):
-        name = frozenset(w.strip(".,") for w in match.group(1).split() if len(w.strip(".,")) > 1)
+        name = tuple(w.strip(".,") for w in match.group(1).split() if len(w.strip(".,")) > 1 and w != "Jr.")
         if not name or (match.group(2) and not possessive):
             continue
         person = re.sub(r"['’]s\b", "", match.group(0)).strip()
-        same = [i for i, (known, _) in enumerate(people) if name <= known or known <= name]
+        same = [i for i, (known, _) in enumerate(people) if _same_person(name, known)]
         if not same:
             people.append((name, person))
         elif len(person) > len(people[same[0]][1]):
-            people[same[0]] = (name | people[same[0]][0], person)  # the fuller form
+            people[same[0]] = (name, person)  # the fuller form
     return [person for _, person in people]
+
+
+def _same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """One person in two forms: "Biden" and "Joseph Biden"; "Joe Biden" and "Joseph R. Biden"
+    (the same last name); "Andr" and "Andrés Manuel López Obrador" (a cut-off form).
+
+    >>> _same_person(("Joe", "Biden"), ("Joseph", "Biden")), _same_person(("Andr",), ("Andrés", "Obrador"))
+    (True, True)
+    >>> _same_person(("Hayashi",), ("Park", "Jin"))
+    False
+    """
+    if set(a) <= set(b) or set(b) <= set(a) or a[-1] == b[-1]:
+        return True
+    short, long = sorted((a, b), key=len)
+    return all(any(w.startswith(x) for w in long) for x in short)
+
+
+# Topics matched as words, except where a place or a qualifier makes the word mean something else.
+_TOPIC_PATTERNS = {
+    "China": r"\bChina\b(?!\s+Sea)",
+    "security": r"(?<!economic )(?<!energy )(?<!food )\bsecurity\b",
+}
 
 
 def topics(text: str, limit: int = 5) -> list[str]:
     """The listed subjects the text names, most mentioned first."""
-    counts = {t: len(re.findall(rf"\b{re.escape(t)}\b", text, re.I)) for t in TOPICS}
+    counts = {t: len(re.findall(_TOPIC_PATTERNS.get(t, rf"\b{re.escape(t)}\b"), text, re.I)) for t in TOPICS}
     ranked = sorted((t for t, c in counts.items() if c), key=lambda t: -counts[t])
     return ranked[:limit]
 
