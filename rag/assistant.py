@@ -24,7 +24,14 @@ from typing import Any
 from rag.answer.base import Answer, Turn, Writer, is_refusal
 from rag.answer.citations import resolve
 from rag.answer.listing import ListWriter, is_list_question
-from rag.answer.passages import Passage, answerable, newest_document, rank_sentences, title_matches
+from rag.answer.passages import (
+    Passage,
+    answerable,
+    newest_document,
+    rank_sentences,
+    title_matches,
+    without_reporters,
+)
 from rag.answer.quotes import narrow_quotes
 from rag.answer.verify import verify
 from rag.dates import parse_scope
@@ -127,11 +134,16 @@ class Assistant:
         For lists the documents are chosen first on cheap lexical scores (dozens of them), then
         only the chosen documents' sentences are embedded to find each one's best line.
         """
+        text_of = self.document_text
         if not listing:
-            return answerable(query, rank_sentences(query, result.hits, self.embeddings), self.document_text)
-        cheap = answerable(query, rank_sentences(query, result.hits, self.embeddings, embed=False), self.document_text)
+            return without_reporters(
+                answerable(query, rank_sentences(query, result.hits, self.embeddings), text_of), text_of
+            )
+        cheap = answerable(query, rank_sentences(query, result.hits, self.embeddings, embed=False), text_of)
         chosen = {p.doc_id for p in title_matches(query, cheap)}
-        return rank_sentences(query, [h for h in result.hits if h.doc_id in chosen], self.embeddings)
+        return without_reporters(
+            rank_sentences(query, [h for h in result.hits if h.doc_id in chosen], self.embeddings), text_of
+        )
 
     def events(
         self,

@@ -50,3 +50,17 @@ def test_a_role_no_document_names_declines_the_question():
 
 def test_without_roles_names_alone_decide():
     assert kept("What was discussed with Vucevic?", "azerbaijan-fm") == {"azerbaijan-fm"}
+
+
+def test_a_reporters_question_in_a_briefing_transcript_is_not_a_source_statement():
+    from rag.answer.passages import without_reporters
+
+    text = (
+        "MR PRICE: Good afternoon. QUESTION: I want to turn to Venezuela. Is the Maduro government serious? "
+        "MR PRICE: We have urged the parties to return to dialogue."
+    )
+    spans = [(s, text.index(".", s) + 1) for s in (text.index("I want"), text.index("We have"))]
+    found = [Passage("briefing", s, e, text[s:e]) for s, e in spans]
+    assert [p.text for p in without_reporters(found, lambda _: text)] == [
+        "We have urged the parties to return to dialogue."
+    ]

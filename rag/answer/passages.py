@@ -8,6 +8,8 @@ as a tight numbered context.
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -125,6 +127,34 @@ def answerable(question: str, passages: list[Passage], document_text) -> list[Pa
     if set().union(*(roles_of[d] for d in kept)) != asked:
         return []
     return [p for p in passages if p.doc_id in kept]
+
+
+# A speaker's label in a transcript: "QUESTION:", "MR PRICE:", "SECRETARY BLINKEN:", "Q:".
+_SPEAKER = re.compile(r"(?<![\w’'])([A-Z][A-Z.’'\-]*(?: [A-Z][A-Z.’'\-]*){0,3}):(?=\s)")
+_REPORTER = {"QUESTION", "Q"}
+
+
+def without_reporters(passages: list[Passage], document_text) -> list[Passage]:
+    """Drop what journalists say in briefing transcripts: a reporter's question is not what the
+    source states ("QUESTION: … the Maduro government …" must not be quoted as the Department's).
+
+    A passage is the reporter's when the speaker label in force where it starts is QUESTION and
+    no other speaker takes over inside it.
+    """
+    labels: dict[str, tuple[list[int], list[str]]] = {}
+    kept = []
+    for passage in passages:
+        if passage.doc_id not in labels:
+            found = list(_SPEAKER.finditer(document_text(passage.doc_id)))
+            labels[passage.doc_id] = ([m.start() for m in found], [m.group(1) for m in found])
+        starts, names = labels[passage.doc_id]
+        at = bisect.bisect_right(starts, passage.start) - 1
+        inside = [n for s, n in zip(starts, names, strict=True) if passage.start < s < passage.end]
+        speaker = names[at] if at >= 0 else ""
+        if speaker in _REPORTER and not [n for n in inside if n not in _REPORTER]:
+            continue
+        kept.append(passage)
+    return kept
 
 
 def newest_document(passages: list[Passage], band: float = 0.85) -> list[Passage]:
