@@ -123,7 +123,8 @@ def participants(text: str, possessive: bool = True) -> list[str]:
     """
     people: list[tuple[tuple[str, ...], str]] = []
     for match in _PERSON.finditer(" ".join(text.split())):
-        name = tuple(w.strip(".,") for w in match.group(1).split() if len(w.strip(".,")) > 1 and w != "Jr.")
+        words = (w.strip(".,") for w in match.group(1).split())
+        name = tuple(w for w in words if len(w) > 1 and w not in ("Jr", "Sr"))
         if not name or (match.group(2) and not possessive):
             continue
         person = re.sub(r"['’]s\b", "", match.group(0)).strip()
@@ -141,6 +142,8 @@ def _same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
     >>> _same_person(("Joe", "Biden"), ("Joseph", "Biden")), _same_person(("Andr",), ("Andrés", "Obrador"))
     (True, True)
+    >>> participants("President Joe Biden met President Joseph R. Biden Jr and President Lopez Obrador")
+    ['President Joseph R. Biden Jr', 'President Lopez Obrador']
     >>> _same_person(("Hayashi",), ("Park", "Jin"))
     False
     """
@@ -153,6 +156,7 @@ def _same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 # Topics matched as words, except where a place or a qualifier makes the word mean something else.
 _TOPIC_PATTERNS = {
     "China": r"\bChina\b(?!\s+Sea)",
+    "NATO": r"\bNATO\b(?!\s+(?:Summit|partners))",  # "on the sidelines of the NATO Summit" is a venue
     "security": r"(?<!economic )(?<!energy )(?<!food )\bsecurity\b",
 }
 
