@@ -1,7 +1,9 @@
 """A failing model server never breaks an answer: bounded retries, then extractive with a notice.
 
 Each test scripts the fake OpenAI-compatible server (tests/fake_openai.py) and checks how many
-requests it saw, the notice the user reads, and that the whole answer came within a time bound.
+requests it saw, the notice the user reads, and that the retries waited no longer than their
+settings allow (measured between the server's requests; the whole answer gets only a loose bound,
+as it also embeds and ranks, which a loaded CI machine slows down).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from rag.settings import load_settings
 
 TIMEOUT, RETRIES, MAX_WAIT = 0.5, 2, 0.3
 ATTEMPTS = RETRIES + 1
+WHOLE_ANSWER_BOUND = 30  # seconds: far below a client's default timeouts (600 s), far above the work
 MODEL_ANSWER = "Alternative energy production and export were discussed [1]."
 
 
@@ -58,11 +61,16 @@ def gaps(fake: FakeOpenAI) -> list[float]:
     return [b - a for a, b in zip(times, times[1:], strict=False)]
 
 
+def waited(fake: FakeOpenAI) -> float:
+    """Seconds from the first request to the last: what the retries cost."""
+    return sum(gaps(fake))
+
+
 def test_server_errors_are_retried_and_a_later_success_is_used(ask):
     with FakeOpenAI(script=[(500, {}), (502, {})]) as fake:
         answer, seconds, _ = ask(fake.url)
     assert answer.backend == "openai" and answer.answer == MODEL_ANSWER and not answer.notice
-    assert len(fake.requests) == 3 and seconds < 5
+    assert len(fake.requests) == 3 and waited(fake) < 2 and seconds < WHOLE_ANSWER_BOUND
 
 
 def test_persistent_5xx_gives_up_after_the_retries(ask):
@@ -71,7 +79,7 @@ def test_persistent_5xx_gives_up_after_the_retries(ask):
     fails_over(answer, "HTTP 503", "upstream exploded", f"{ATTEMPTS} attempts", "RAG_OPENAI_RETRIES=2")
     assert len(fake.requests) == ATTEMPTS
     assert all(gap >= 0.25 for gap in gaps(fake))  # backoff 0.5 s, capped at MAX_WAIT
-    assert seconds < 5
+    assert waited(fake) < 2 and seconds < WHOLE_ANSWER_BOUND
 
 
 def test_retry_after_is_respected_up_to_the_cap(ask):
@@ -79,16 +87,16 @@ def test_retry_after_is_respected_up_to_the_cap(ask):
         answer, seconds, _ = ask(fake.url)
     assert answer.backend == "openai" and len(fake.requests) == 3
     first, second = gaps(fake)
-    assert 0.18 <= first < 0.3  # the server's 0.2 s
+    assert 0.18 <= first < 1.0  # the server's 0.2 s (not the 120 s of the next)
     assert MAX_WAIT - 0.02 <= second < 1.0  # 120 s asked, MAX_WAIT given
-    assert seconds < 5
+    assert seconds < WHOLE_ANSWER_BOUND
 
 
 def test_rate_limiting_that_never_ends_falls_back(ask):
     with FakeOpenAI(script=[(429, {"Retry-After": "60"})] * 10) as fake:
         answer, seconds, _ = ask(fake.url)
     fails_over(answer, "HTTP 429", "rate limited")
-    assert len(fake.requests) == ATTEMPTS and seconds < 5
+    assert len(fake.requests) == ATTEMPTS and waited(fake) < 2 and seconds < WHOLE_ANSWER_BOUND
 
 
 def test_timeouts_are_retried_then_named_with_their_setting(ask):
@@ -96,13 +104,13 @@ def test_timeouts_are_retried_then_named_with_their_setting(ask):
         answer, seconds, _ = ask(fake.url)
     fails_over(answer, "RAG_OPENAI_TIMEOUT=0.5 s", f"{ATTEMPTS} attempts")
     assert len(fake.requests) == ATTEMPTS
-    assert seconds < ATTEMPTS * TIMEOUT + RETRIES * MAX_WAIT + 4
+    assert waited(fake) < ATTEMPTS * TIMEOUT + RETRIES * MAX_WAIT + 1.5 and seconds < WHOLE_ANSWER_BOUND
 
 
 def test_refused_connection_names_the_base_url_setting(ask):
     answer, seconds, _ = ask(closed_port_url())
     fails_over(answer, "cannot connect to http://127.0.0.1:", "RAG_OPENAI_BASE_URL", f"{ATTEMPTS} attempts")
-    assert seconds < 5
+    assert seconds < WHOLE_ANSWER_BOUND
 
 
 def test_a_dropped_connection_before_any_text_is_retried(ask):
@@ -133,4 +141,4 @@ def test_a_stream_cut_mid_answer_is_not_shown_as_complete(ask, how):
     assert streamed and MODEL_ANSWER.startswith(streamed.strip())  # the user saw the start …
     fails_over(answer, "closed the stream before the answer was finished", "1 attempt,")
     assert streamed.strip() not in answer.answer  # … and the final answer is not that fragment
-    assert len(fake.requests) == 1 and seconds < 5
+    assert len(fake.requests) == 1 and seconds < WHOLE_ANSWER_BOUND

@@ -180,3 +180,14 @@ def test_a_role_broken_across_lines_in_the_source_still_counts():
 
     source = "Principal Deputy National Security\nAdvisor Jon Finer met President Gustavo Petro."
     assert missing(facts("National Security Advisor Jon Finer met President Petro."), source) == []
+
+
+def test_an_uncited_sentence_only_loosely_like_a_source_is_marked_not_given_the_source(check):
+    verified = check("The sides were interested in tourism and direct flights.")  # support 0.65
+    assert [c.status for c in verified.checks] == ["unverified"]
+    assert verified.text.startswith(UNVERIFIED) and verified.text.endswith("[2].")
+
+
+def test_a_list_number_alone_is_not_a_claim(check):
+    verified = check("1.\nJoint tourism projects between Baku and Belgrade were of mutual interest [2].")
+    assert [c.status for c in verified.checks] == ["plain", "supported"]

@@ -46,7 +46,7 @@ def parse_sections(text: str) -> tuple[list[str], list[str]]:
             current = heading.group(1).lower()
             continue
         line = raw.strip().lstrip("-•* ").strip()
-        if not line or current is None:
+        if not re.search(r"[^\W\d_]", line) or current is None:  # blank, or a list number alone
             continue
         if current == "bottom line":
             bottom += [line[s:e] for s, e in sentence_spans(line)]
