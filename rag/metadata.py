@@ -75,16 +75,20 @@ def parse_date(value: str | None) -> date | None:
     return None
 
 
-def event_date(text: str, published: date | None) -> date | None:
-    """The date the text says the event happened ("on December 23, 2024"), near the start.
+def event_date(text: str, published: date | None, title: str = "") -> date | None:
+    """The date the title or the text says the event happened ("Department Press Briefing – May
+    4, 2022", "on December 23, 2024" near the start).
 
     Falls back to the dateline's day in the publication year, then to the publication date:
-    readouts say "spoke today", which means the day they were published.
+    readouts say "spoke today", which means the day they were published (a briefing held in the
+    evening in Washington is published the next day in UTC: its title's date is the right one).
+
+    >>> event_date("QUESTION: Hello.", date(2022, 5, 5), "Department Press Briefing – May 4, 2022")
+    datetime.date(2022, 5, 4)
     """
-    head = text[:600]
-    match = _LONG_DATE.search(head)
-    if match:
-        found = parse_date(match.group(0))
+    for head in (title, text[:600]):
+        match = _LONG_DATE.search(head)
+        found = parse_date(match.group(0)) if match else None
         if found and (published is None or abs((found - published).days) <= 31):
             return found
     line = dateline(text)

@@ -79,7 +79,7 @@ def finish(doc: Document) -> Document:
     if not doc.source:
         doc.source = outlet_attribution(text)
     if doc.event_date is None:
-        doc.event_date = event_date(text, doc.published)
+        doc.event_date = event_date(text, doc.published, doc.title)
     if not doc.title:
         doc.title = title_from_text(text) or Path(doc.origin.split(":")[0]).stem
     return doc
