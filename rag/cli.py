@@ -84,7 +84,7 @@ def cmd_ingest(args, settings) -> int:
     embeddings = make_embeddings(settings)
     with ingest_lock(settings.data_dir):
         store, keyword = make_store(settings, embeddings), make_keyword_index(settings)
-        report = Ingestor(store, embeddings, keyword).ingest(
+        report = Ingestor(store, embeddings, keyword, max_file_mb=settings.max_file_mb).ingest(
             args.paths, FieldMap.parse(args.field), progress=False if args.no_progress else None
         )
     for error in report.errors:

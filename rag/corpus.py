@@ -60,9 +60,11 @@ def matching(rows: list[DocumentRow], text: str) -> list[DocumentRow]:
 class Corpus:
     """One index's documents: Chroma (the truth) and its keyword cache, plus the uploads folder."""
 
-    def __init__(self, store, embeddings, keyword, data_dir: Path, uploads: Path | None = None):
+    def __init__(
+        self, store, embeddings, keyword, data_dir: Path, uploads: Path | None = None, max_file_mb: float | None = None
+    ):
         self.store, self.embeddings, self.keyword = store, embeddings, keyword
-        self.data_dir, self.uploads = Path(data_dir), uploads
+        self.data_dir, self.uploads, self.max_file_mb = Path(data_dir), uploads, max_file_mb
 
     def documents(self) -> list[DocumentRow]:
         """Every stored document, newest first."""
@@ -80,7 +82,7 @@ class Corpus:
         """
         paths, total = list(paths), IngestReport()
         size = max(1, -(-len(paths) // steps))
-        ingestor = Ingestor(self.store, self.embeddings, self.keyword)
+        ingestor = Ingestor(self.store, self.embeddings, self.keyword, max_file_mb=self.max_file_mb)
         with ingest_lock(self.data_dir):
             for first in range(0, len(paths), size):
                 if progress:

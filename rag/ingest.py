@@ -88,8 +88,9 @@ def embedding_text(doc: Document, chunk_text: str) -> str:
 class Ingestor:
     """Writes documents into a store with one embedder; reusable across calls."""
 
-    def __init__(self, store, embeddings, keyword=None, max_chars: int = 1000):
+    def __init__(self, store, embeddings, keyword=None, max_chars: int = 1000, max_file_mb: float | None = None):
         self.store, self.embeddings, self.keyword, self.max_chars = store, embeddings, keyword, max_chars
+        self.max_bytes = int(max_file_mb * 1024 * 1024) if max_file_mb else None
 
     def _write_batch(self, docs: list[Document], report: IngestReport) -> None:
         stored = self.store.stored_hashes([d.doc_id for d in docs])
@@ -139,7 +140,7 @@ class Ingestor:
         paths = list(paths)
         report = IngestReport()
         bar = _progress_bar(count_documents(paths), progress)
-        for batch in _batches(iter_documents(paths, field_map), BATCH_DOCUMENTS):
+        for batch in _batches(iter_documents(paths, field_map, self.max_bytes), BATCH_DOCUMENTS):
             docs = [item for item in batch if isinstance(item, Document)]
             report.errors += [item for item in batch if isinstance(item, InputError)]
             self._write_batch(docs, report)

@@ -70,6 +70,16 @@ def test_ingest_failure_exits_nonzero_with_summary(tmp_path, settings, capsys):
     assert f"{bad}:1: malformed JSON" in captured.err
 
 
+def test_the_file_size_cap_is_the_max_file_mb_setting(tmp_path, settings, capsys, monkeypatch):
+    big = tmp_path / "big.txt"
+    big.write_text("Ministers met in Belgrade. " * 800, encoding="utf-8")  # 21 KB
+    monkeypatch.setenv("RAG_MAX_FILE_MB", "0.01")
+    assert main(["ingest", str(big), "--data-dir", str(tmp_path / "i"), "--json"]) == 1
+    assert "over the 0.01 MB cap" in capsys.readouterr().err
+    monkeypatch.setenv("RAG_MAX_FILE_MB", "0.05")
+    assert main(["ingest", str(big), "--data-dir", str(tmp_path / "i"), "--json"]) == 0
+
+
 def test_bad_as_of_and_settings_are_clear_errors(index, capsys, monkeypatch):
     assert main(["ask", SERBIA_QUESTION, "--as-of", "yesterday", "--data-dir", str(index)]) == 2
     assert "--as-of: 'yesterday' is not a date" in capsys.readouterr().err

@@ -176,12 +176,12 @@ def test_undecodable_text_is_refused_with_the_line(tmp_path):
     assert error.location == f"{path}:2" and "UTF-8" in error.problem
 
 
-def test_files_over_the_size_cap_are_refused(tmp_path, monkeypatch):
+def test_files_over_the_size_cap_are_refused(tmp_path):
     path = tmp_path / "huge.txt"
     path.write_text("Ministers met. " * 100_000, encoding="utf-8")
-    monkeypatch.setenv("RAG_MAX_FILE_MB", "1")
-    error = only(load_file(path))
+    error = only(load_file(path, max_bytes=1024 * 1024))
     assert isinstance(error, InputError) and "over the 1 MB cap" in error.problem and "RAG_MAX_FILE_MB" in error.fix
+    assert isinstance(only(load_file(path, max_bytes=2 * 1024 * 1024)), Document)
 
 
 def test_future_dates_are_refused(tmp_path):

@@ -22,7 +22,10 @@ SORTS = {
 def corpus() -> Corpus:
     shared = get_assistant()
     settings = shared.settings
-    return Corpus(shared.store, shared.embeddings, shared.searcher.keyword, settings.data_dir, settings.uploads_dir)
+    keyword = shared.searcher.keyword
+    return Corpus(
+        shared.store, shared.embeddings, keyword, settings.data_dir, settings.uploads_dir, settings.max_file_mb
+    )
 
 
 def page() -> None:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from rag.documents import Document, InputError
+from rag.loaders.common import check_size
 from rag.loaders.jsonl import FieldMap, load_jsonl
 from rag.loaders.office import load_docx, load_pdf
 from rag.loaders.text import load_html, load_text
@@ -37,8 +38,11 @@ def _files(path: Path) -> Iterator[Path]:
         yield path
 
 
-def load_file(path: Path, field_map: FieldMap | None = None) -> Iterator[Document | InputError]:
-    """Documents (or errors) from one file, chosen by its extension."""
+def load_file(
+    path: Path, field_map: FieldMap | None = None, max_bytes: int | None = None
+) -> Iterator[Document | InputError]:
+    """Documents (or errors) from one file, chosen by its extension. A single-document file over
+    ``max_bytes`` is refused before it is read (collections are read line by line)."""
     suffix = path.suffix.lower()
     if not path.exists():
         yield InputError(str(path), "no such file or folder", "check the path")
@@ -51,6 +55,7 @@ def load_file(path: Path, field_map: FieldMap | None = None) -> Iterator[Documen
         yield InputError(str(path), f"unsupported file type '{suffix}'", f"use one of {', '.join(SUPPORTED)}")
         return
     try:
+        check_size(path, max_bytes)
         yield from loader(path)
     except InputError as error:
         yield error
@@ -58,8 +63,10 @@ def load_file(path: Path, field_map: FieldMap | None = None) -> Iterator[Documen
         yield InputError(str(path), f"could not be read ({type(error).__name__}: {error})", "check the file")
 
 
-def iter_documents(paths: Iterable[Path | str], field_map: FieldMap | None = None) -> Iterator[Document | InputError]:
+def iter_documents(
+    paths: Iterable[Path | str], field_map: FieldMap | None = None, max_bytes: int | None = None
+) -> Iterator[Document | InputError]:
     """Every document under ``paths`` (files or folders, recursively), in a stable order."""
     for path in paths:
         for file in _files(Path(path)):
-            yield from load_file(file, field_map)
+            yield from load_file(file, field_map, max_bytes)

@@ -17,13 +17,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 def check_size(path: Path, max_bytes: int | None = None) -> None:
-    """Refuse absurdly large files before reading them (``RAG_MAX_FILE_MB``)."""
-    limit = max_bytes or int(float(os.environ.get("RAG_MAX_FILE_MB") or 0) * 1024 * 1024) or DEFAULT_MAX_BYTES
+    """Refuse absurdly large files before reading them (the ``RAG_MAX_FILE_MB`` setting)."""
+    limit = max_bytes or DEFAULT_MAX_BYTES
     size = path.stat().st_size
     if size > limit:
         raise InputError(
             str(path),
-            f"is {size / 1048576:.1f} MB, over the {limit / 1048576:.0f} MB cap",
+            f"is {size / 1048576:.2g} MB, over the {round(limit / 1048576, 2):g} MB cap",
             "split it, or raise RAG_MAX_FILE_MB",
         )
 
@@ -48,7 +48,6 @@ def decode(raw: bytes, where: str) -> str:
 
 def read_text(path: Path) -> str:
     """The file's text: UTF-8, or cp1251/cp1252-style legacy encodings detected; clear errors otherwise."""
-    check_size(path)
     raw = path.read_bytes()
     if not raw.strip():
         raise InputError(str(path), "the file is empty", "remove it or add the article text")

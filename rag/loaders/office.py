@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from rag.documents import Document, InputError
-from rag.loaders.common import check_size, finish, path_id
+from rag.loaders.common import finish, path_id
 from rag.metadata import parse_date, split_header
 
 
@@ -20,7 +20,6 @@ def load_pdf(path: Path) -> Iterator[Document]:
     """A text PDF (scanned pages without a text layer are refused: OCR them first)."""
     from pypdf import PdfReader
 
-    check_size(path)
     reader = PdfReader(str(path))
     text = _tidy("\n\n".join(page.extract_text() or "" for page in reader.pages))
     if not text:
@@ -38,7 +37,6 @@ def load_docx(path: Path) -> Iterator[Document]:
     """A ``.docx`` file: its paragraphs, title and creation date from the document properties."""
     import docx
 
-    check_size(path)
     document = docx.Document(str(path))
     text = _tidy("\n\n".join(p.text for p in document.paragraphs if p.text.strip()))
     published, text = split_header(text)
