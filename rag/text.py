@@ -37,6 +37,15 @@ _PARAGRAPH = re.compile(r"\n\s*\n|(?<=[.!?:;\"”’)])(?<!\b[A-Z]\.)[ \t]*\n|\n
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 
+def has_words(text: str) -> bool:
+    """False for what carries no word at all: a list number ("1."), a lone marker ("[2]").
+
+    >>> has_words("1."), has_words("[2]"), has_words("Talks resumed.")
+    (False, False, True)
+    """
+    return bool(re.search(r"[^\W\d_]", text))
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
     """True when the full stop at ``dot`` belongs to an abbreviation or an initial."""
     match = _WORD_BEFORE.search(text, max(0, dot - 12), dot)

@@ -39,7 +39,7 @@ from rag.answer.facts import facts, missing
 from rag.answer.passages import Passage
 from rag.embeddings import as_array
 from rag.lexical import stems
-from rag.text import sentence_spans
+from rag.text import has_words, sentence_spans
 
 SUPPORT_THRESHOLD = 0.55
 # A sentence its writer left uncited is given a source only on clearer support: the local model's
@@ -129,7 +129,7 @@ def is_plain(body: str) -> bool:
     """Headings, refusals and connectives: nothing to check."""
     from rag.answer.base import is_refusal
 
-    if not body or body.endswith(":") or is_refusal(body) or not re.search(r"[^\W\d_]", body):
+    if not has_words(body) or body.endswith(":") or is_refusal(body):
         return True  # a list number alone ("1.") says nothing either
     return not facts(body) and len(stems(body)) < 3
 

@@ -17,7 +17,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from rag.answer.passages import Passage, widen
 from rag.prompts import render
-from rag.text import sentence_spans
+from rag.text import has_words, sentence_spans
 
 MAX_CHARS = 2800  # the local model reads ~45 tokens/s: this keeps its first words under ~20 s
 _HEADING = re.compile(r"^\W*(bottom line|key points)\W*:?\W*$", re.I)
@@ -46,7 +46,7 @@ def parse_sections(text: str) -> tuple[list[str], list[str]]:
             current = heading.group(1).lower()
             continue
         line = raw.strip().lstrip("-•* ").strip()
-        if not re.search(r"[^\W\d_]", line) or current is None:  # blank, or a list number alone
+        if not has_words(line) or current is None:  # blank, or a list number alone
             continue
         if current == "bottom line":
             bottom += [line[s:e] for s, e in sentence_spans(line)]

@@ -13,7 +13,6 @@ sources do not support, and a model failure falls back to the extracted text wit
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -154,8 +153,8 @@ class Briefer:
 
 
 def _asked(sentence: str) -> bool:
-    """A journalist's question in a briefing transcript: not what the source states."""
-    return sentence.rstrip().endswith("?") or bool(re.match(r"\s*(QUESTION|Q)\s*:", sentence))
+    """A question is not a statement (a journalist's turn is left out by ``without_reporters``)."""
+    return sentence.rstrip().endswith("?")
 
 
 def _evidence(best: Passage, ranked: list[Passage], document_text) -> Passage:

@@ -147,10 +147,8 @@ def _same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     >>> _same_person(("Hayashi",), ("Park", "Jin"))
     False
     """
-    if set(a) <= set(b) or set(b) <= set(a) or a[-1] == b[-1]:
-        return True
     short, long = sorted((a, b), key=len)
-    return all(any(w.startswith(x) for w in long) for x in short)
+    return a[-1] == b[-1] or all(any(w.startswith(x) for w in long) for x in short)
 
 
 # Topics matched as words, except where a place or a qualifier makes the word mean something else.
@@ -168,19 +166,20 @@ def topics(text: str, limit: int = 5) -> list[str]:
     return ranked[:limit]
 
 
-def contact_sentence(text: str, max_sentences: int = 4) -> tuple[str, str]:
-    """``(kind, sentence)``: the first opening sentence that reports a contact ("President Biden
-    spoke today with …"), or ``("", "")``. Announcements ("will travel") are not contacts."""
+def contact_sentence(text: str, max_sentences: int = 4) -> tuple[str, str, int]:
+    """``(kind, sentence, where its contact verb starts)``: the first opening sentence that
+    reports a contact ("President Biden spoke today with …"), or ``("", "", 0)``. Announcements
+    ("will travel") are not contacts."""
     from rag.text import sentence_spans
 
     for start, end in sentence_spans(text[:2000])[:max_sentences]:
         sentence = " ".join(text[start:end].split())
         if _NOT_A_CONTACT.search(sentence):
             continue
-        kind = next((k for k, pattern in _CONTACT.items() if pattern.search(sentence)), "")
-        if kind and participants(sentence):
-            return kind, sentence
-    return "", ""
+        verb = next(((k, m) for k, pattern in _CONTACT.items() if (m := pattern.search(sentence))), None)
+        if verb and participants(sentence):
+            return verb[0], sentence, verb[1].start()
+    return "", "", 0
 
 
 def contact_day(sentence: str, dated: date | None) -> date | None:
@@ -214,12 +213,11 @@ def read_record(title: str, text: str, dated: date | None = None) -> Record:
     topics_of = topics(text)
     if _NOT_A_CONTACT.search(title):
         return Record("", [], "", topics_of)
-    kind, sentence = contact_sentence(text)
+    kind, sentence, verb = contact_sentence(text)
     titled = participants(title) if any(p.search(title) for p in _CONTACT.values()) else []
     if not kind:
         return Record("", titled, "", topics_of)
-    verb = next(p.search(sentence) for p in _CONTACT.values() if p.search(sentence))
-    present = participants(sentence[: verb.start()]) + participants(sentence[verb.start() :], possessive=False)
+    present = participants(sentence[:verb]) + participants(sentence[verb:], possessive=False)
     people = participants("; ".join(titled + present))
     if len(people) < 2:  # a contact has two sides: a press briefing that mentions "a call" is not one
         return Record("", people, "", topics_of)
