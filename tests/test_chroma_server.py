@@ -1,16 +1,10 @@
 """The same store through a `chroma run` server on loopback (RAG_CHROMA_URL): a setting, not code."""
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
 from conftest import CORPUS, SERBIA_QUESTION
 
 from rag.assistant import Assistant
+from rag.chroma_server import ServerUnavailable, chroma_server
 from rag.factory import make_keyword_index, make_store
 from rag.ingest import Ingestor
 from rag.settings import load_settings
@@ -18,39 +12,13 @@ from rag.settings import load_settings
 pytestmark = pytest.mark.server
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory):
-    chroma = Path(sys.executable).parent / "chroma"
-    if not chroma.exists() and not shutil.which("chroma"):
-        pytest.skip("the `chroma` command is not installed")
-    port = free_port()
-    folder = tmp_path_factory.mktemp("chroma-server")
-    log = (folder / "server.log").open("w")
-    server = subprocess.Popen(
-        [str(chroma), "run", "--path", str(folder / "data"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.skip(f"chroma run did not start on port {port}: see {folder / 'server.log'}")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+        with chroma_server(tmp_path_factory.mktemp("chroma-server")) as url:
+            yield url
+    except ServerUnavailable as reason:
+        pytest.skip(str(reason))
 
 
 def test_ingest_and_answer_through_the_server(chroma_url, embeddings, tmp_path, monkeypatch):
