@@ -47,7 +47,7 @@ _FOLLOW_UP = re.compile(
 
 @dataclass
 class Event:
-    kind: str  # "status" | "sources" | "token" | "answer"
+    kind: str  # "status" | "draft" | "sources" | "token" | "answer"
     value: Any
 
 
@@ -152,8 +152,15 @@ class Assistant:
         backend: str | None = None,
         history: list[Turn] = (),
         filters: Filters | None = None,
+        draft: bool = True,
     ) -> Iterator[Event]:
-        """The answer step by step; ``filters`` (dates, outlets, counterparts) narrow retrieval."""
+        """The answer step by step; ``filters`` (dates, outlets, counterparts) narrow retrieval.
+
+        With a model backend the extractive answer (checked quotes and their sources, a few hundred
+        milliseconds) comes first as a ``draft`` event, so the reader has sources on screen while
+        the model writes for seconds; it is also the answer when the model fails. ``draft=False``
+        (batch use) skips it: the extractive answer is then written only if the model fails.
+        """
         history = list(history)
         chosen = self.resolve_backend(backend)
         listing = is_list_question(question)
@@ -176,13 +183,18 @@ class Assistant:
             return
         if result.scope.latest:
             ranked = newest_document(ranked)
-        notice = ""
+        notice, drafted = "", None
         if chosen != "extractive":
+            if draft:
+                drafted = self._write(self.writer("extractive"), question, ranked, history, "", base)
+                yield Event("draft", drafted)
             notice = yield from self._model_events(chosen, question, ranked, history, base)
             if notice is None:
                 return
             yield Event("status", notice)
-        yield Event("answer", self._write(self.writer("extractive"), question, ranked, history, notice, base))
+        answer = drafted or self._write(self.writer("extractive"), question, ranked, history, notice, base)
+        answer.notice = notice
+        yield Event("answer", answer)
 
     def _model_events(self, backend: str, question: str, ranked, history, base: dict):
         """Stream a model's answer; returns None when it was given, else why it was not (a notice)."""
@@ -221,7 +233,7 @@ class Assistant:
         self, question: str, as_of: date | None = None, backend: str | None = None, history=(), filters=None
     ) -> Answer:
         """The final answer (consumes :meth:`events`)."""
-        for event in self.events(question, as_of, backend, history, filters):
+        for event in self.events(question, as_of, backend, history, filters, draft=False):
             if event.kind == "answer":
                 return event.value
         raise RuntimeError("the pipeline ended without an answer")  # unreachable by construction

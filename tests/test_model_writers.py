@@ -38,6 +38,23 @@ def test_model_answer_is_streamed_and_its_citations_resolved(assistant_with):
     assert assistant.document_text(quote.doc_id)[quote.start : quote.end] == quote.quote
 
 
+def test_the_checked_extractive_answer_comes_before_the_models_first_token(assistant_with):
+    """Sources on screen in a fraction of a second while the model takes seconds to start."""
+    events = list(assistant_with(recording_chat("Both sides noted energy export [1].")).events(SERBIA_QUESTION))
+    kinds = [e.kind for e in events]
+    assert kinds.index("draft") < kinds.index("token") and kinds.count("draft") == 1
+    draft = events[kinds.index("draft")].value
+    assert draft.backend == "extractive" and draft.citations and "alternative energy" in draft.answer
+    assert events[-1].value.backend == "local"
+
+
+def test_a_model_failure_after_the_draft_shows_the_draft_with_the_notice(assistant_with):
+    chat = recording_chat("Energy cooperation was discussed at length [1].", error_on_chunk_number=5)
+    events = list(assistant_with(chat).events(SERBIA_QUESTION))
+    draft, final = next(e.value for e in events if e.kind == "draft"), events[-1].value
+    assert final is draft and "answering extractively" in final.notice
+
+
 def test_the_model_is_sent_numbered_sources_and_the_question(assistant_with):
     chat = recording_chat("Energy export [1].")
     assistant_with(chat).ask(SERBIA_QUESTION)

@@ -51,6 +51,16 @@ def render_sources(citations) -> None:
         source_card(citation)
 
 
+def render_draft(answer, backend: str) -> None:
+    """The extractive answer shown while a model writes: sources in a fraction of a second.
+
+    No buttons: the final answer replaces this in the same run and brings its own.
+    """
+    st.caption(f"Quoted from the sources while the {backend} model writes; its checked answer replaces this.")
+    st.markdown(answer_text_markdown(answer.answer))
+    render_sources(answer.citations)
+
+
 def render_answer(answer, key: str) -> None:
     """An answer's notice, text, backend, verifier report, numbered sources and actions."""
     if answer.notice:

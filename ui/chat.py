@@ -6,7 +6,7 @@ import streamlit as st
 
 from rag.answer.base import Turn
 from rag.formatting import answer_text_markdown
-from ui.answers import render_answer, render_message
+from ui.answers import render_answer, render_draft, render_message
 from ui.common import assistant, choices, conversations, fail
 
 SAMPLE_QUESTION = "What energy cooperation was discussed with Serbia?"
@@ -31,7 +31,7 @@ def answer_question(question: str) -> dict:
     earlier = st.session_state.messages[:-1]  # the last message is this question
     history = [Turn(m["role"], m["content"]) for m in earlier]
     with st.chat_message("assistant"):
-        status, text = st.empty(), st.empty()
+        status, text, draft = st.empty(), st.empty(), st.empty()
         stopper = st.empty()
         stopper.button("Stop answering", key="stop", on_click=stop, help="Stop writing this answer")
         streamed, answer = "", None
@@ -39,12 +39,15 @@ def answer_question(question: str) -> dict:
         for event in events:
             if event.kind == "status":
                 status.caption(event.value)
+            elif event.kind == "draft":
+                with draft.container():
+                    render_draft(event.value, helper.resolve_backend(chosen.backend))
             elif event.kind == "token":
                 streamed += event.value
                 text.markdown(answer_text_markdown(streamed) + " ▌")
             elif event.kind == "answer":
                 answer = event.value
-        for placeholder in (status, text, stopper):
+        for placeholder in (status, text, draft, stopper):
             placeholder.empty()
         render_answer(answer, str(len(history)))
     return {"role": "assistant", "content": answer.answer, "answer": answer}
