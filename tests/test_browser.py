@@ -211,7 +211,8 @@ def test_nothing_is_shown_before_logging_in(locked_url, page):
 
 
 def test_stop_ends_a_slow_answer(sample_index, tmp_path, page):
-    """A model server that waits before streaming: Stop ends the answer, the question stays."""
+    """A model server that waits before streaming: the quoted sources show meanwhile; Stop ends
+    the answer, the question stays."""
     from fake_openai import FakeOpenAI
     from playwright.sync_api import expect
 
@@ -224,6 +225,10 @@ def test_stop_ends_a_slow_answer(sample_index, tmp_path, page):
             box.fill(SERBIA_QUESTION)
             box.press("Enter")
             expect(page.get_by_text("writing with the openai model…")).to_be_visible(timeout=60_000)
+            expect(
+                page.get_by_text(re.compile("Quoted from the sources while the openai model writes"))
+            ).to_be_visible()
+            expect(page.get_by_text("Sources (1)")).to_be_visible()
             page.get_by_test_id("stMainBlockContainer").get_by_role("button", name="Stop answering").click()
             expect(page.get_by_text(re.compile("Stopped before the answer was finished"))).to_be_visible(timeout=30_000)
             expect(page.get_by_text("Answered by: openai")).to_have_count(0)

@@ -31,7 +31,7 @@ def answer_question(question: str) -> dict:
     earlier = st.session_state.messages[:-1]  # the last message is this question
     history = [Turn(m["role"], m["content"]) for m in earlier]
     with st.chat_message("assistant"):
-        status, text, draft = st.empty(), st.empty(), st.empty()
+        status, draft, text = st.empty(), st.empty(), st.empty()  # the model's text streams below the sources
         stopper = st.empty()
         stopper.button("Stop answering", key="stop", on_click=stop, help="Stop writing this answer")
         streamed, answer = "", None

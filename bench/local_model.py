@@ -1,0 +1,126 @@
+"""The local model in the product path: first useful content, first token, tokens/s, memory, key facts.
+
+    .venv/bin/python bench/local_model.py --data-dir .cache/eval-index --limit 30
+    .venv/bin/python bench/local_model.py --data-dir .cache/eval-index --limit 15 --cold-prefix
+
+Every answerable evaluation question (the first ``--limit``, in file order; the file mixes the
+types) goes through ``Assistant.events`` with the local backend, as the chat page consumes it.
+Per question, from the question on: when the extractive draft with its sources is ready (the
+first useful content), when the model's first token arrives, when the checked answer is done;
+the prompt's size in tokens and the model's generation speed. Key-fact recall of the local
+model's final answers is computed like ``rag eval`` does, beside the extractive answer's on the
+same questions. ``--cold-prefix`` empties llama.cpp's cache before each question, to show what
+reusing the prompt prefix (the chat template and the system prompt) saves.
+The model is loaded before the timing (a one-off cost, reported on its own).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from rag.answer import local_llm  # noqa: E402
+from rag.assistant import Assistant  # noqa: E402
+from rag.evaluation import Outcome, load_questions  # noqa: E402
+from rag.settings import load_settings  # noqa: E402
+
+
+def key_facts(answer: str, question) -> float:
+    """As ``rag eval`` scores it (the share of key-fact groups the answer contains)."""
+    return Outcome(question, [], [], answer, False, 0.0, 0.0).key_fact_recall()
+
+
+def llama():
+    return next(iter(local_llm._LOADED.values()))
+
+
+def run_one(assistant: Assistant, q, cold: bool) -> dict:
+    if cold:
+        llama().reset()
+    started = time.perf_counter()
+    marks, pieces, final, sources = {}, [], None, []
+    for event in assistant.events(q.question, as_of=q.as_of, backend="local"):
+        now = time.perf_counter() - started
+        if event.kind == "draft":
+            marks["draft_s"] = now
+        elif event.kind == "sources":
+            sources = event.value
+        elif event.kind == "token":
+            marks.setdefault("first_token_s", now)
+            marks["last_token_s"] = now
+            pieces.append(event.value)
+        elif event.kind == "answer":
+            final = event.value
+    marks["answer_s"] = time.perf_counter() - started
+    writer = assistant.writer("local")
+    prompt = "".join(m.content for m in writer.messages(q.question, sources, [])) if sources else ""
+    row = {
+        "id": q.id,
+        **{k: round(v, 2) for k, v in marks.items()},
+        "prompt_tokens": len(llama().tokenize(prompt.encode(), add_bos=False)) if prompt else 0,
+        "generated_tokens": len(llama().tokenize("".join(pieces).encode(), add_bos=False)) if pieces else 0,
+        "backend": final.backend,
+        "key_facts": key_facts(final.answer, q),
+    }
+    if not sources:  # declined before any model call: no model timing to report
+        row.pop("first_token_s", None)
+    elif row["generated_tokens"] > 1:
+        streaming = marks["last_token_s"] - marks["first_token_s"]  # N tokens, N - 1 intervals
+        row["tokens_per_s"] = round((row["generated_tokens"] - 1) / streaming, 1) if streaming > 0 else None
+    row.pop("last_token_s", None)
+    return row
+
+
+def median(rows: list[dict], key: str) -> float | None:
+    values = [r[key] for r in rows if r.get(key) is not None]
+    return round(statistics.median(values), 2) if values else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data-dir", required=True)
+    parser.add_argument("--questions", default="eval/questions.jsonl")
+    parser.add_argument("--limit", type=int, default=30)
+    parser.add_argument("--cold-prefix", action="store_true", help="reset llama.cpp's prefix cache each time")
+    args = parser.parse_args()
+    questions = [q for q in load_questions(Path(args.questions)) if q.type != "unanswerable"][: args.limit]
+    assistant = Assistant(load_settings(data_dir=Path(args.data_dir), backend="local"))
+    started = time.perf_counter()
+    assistant.ask("warm-up: what was discussed with Serbia?", backend="local")  # loads embedder and model
+    load_s = time.perf_counter() - started
+    rows = []
+    for q in questions:
+        rows.append(run_one(assistant, q, args.cold_prefix))
+        print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+    extractive = [key_facts(assistant.ask(q.question, q.as_of, "extractive").answer, q) for q in questions]
+    first_tokens = sorted(r["first_token_s"] for r in rows if "first_token_s" in r) or [None]
+    summary = {
+        "questions": len(rows),
+        "cold_prefix": args.cold_prefix,
+        "load_and_first_answer_s": round(load_s, 1),
+        "draft_p50_s": median(rows, "draft_s"),
+        "draft_max_s": max((r["draft_s"] for r in rows if "draft_s" in r), default=None),
+        "first_token_p50_s": median(rows, "first_token_s"),
+        "first_token_p95_s": first_tokens[min(len(first_tokens) - 1, round(0.95 * (len(first_tokens) - 1)))],
+        "first_token_max_s": first_tokens[-1],
+        "answer_p50_s": median(rows, "answer_s"),
+        "prompt_tokens_p50": median(rows, "prompt_tokens"),
+        "tokens_per_s_p50": median(rows, "tokens_per_s"),
+        "model_calls": len([r for r in rows if "first_token_s" in r]),
+        "model_answers_shown": sum(r["backend"] == "local" for r in rows),
+        "key_facts_local": round(statistics.mean(r["key_facts"] for r in rows), 3),
+        "key_facts_extractive": round(statistics.mean(extractive), 3),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+    }
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()
