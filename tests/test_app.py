@@ -176,6 +176,21 @@ def test_a_stopped_answer_leaves_the_question_and_a_note(app):
     assert "Stopped before the answer was finished" in app.chat_message[1].markdown[0].value
 
 
+def test_a_stopped_model_answer_keeps_the_quotes_shown_meanwhile(app, data_dir):
+    from rag.assistant import Assistant
+    from rag.settings import load_settings
+
+    draft = Assistant(load_settings(data_dir=data_dir)).ask(SERBIA_QUESTION, backend="extractive")
+    app.session_state["messages"] = [{"role": "user", "content": SERBIA_QUESTION}]
+    app.session_state["draft"] = draft  # what the chat page keeps when the draft is shown
+    app.session_state["stopped"] = True
+    app.run()
+    assert not app.exception
+    assert "Stopped before the model finished" in app.chat_message[1].warning[0].value
+    assert draft.citations and f"**Sources ({len(draft.citations)})**" in all_markdown(app)
+    assert ":orange-background[" in all_markdown(app)  # each source card shows its quote in context
+
+
 def test_filters_narrow_retrieval(app):
     app.sidebar.text_input(key="filter_counterparts").set_value("Norway").run()
     ask(app)

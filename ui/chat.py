@@ -11,6 +11,7 @@ from ui.common import assistant, choices, conversations, fail
 
 SAMPLE_QUESTION = "What energy cooperation was discussed with Serbia?"
 STOPPED = "Stopped before the answer was finished (nothing unchecked is shown). Ask again to get the whole answer."
+STOPPED_WITH_DRAFT = "Stopped before the model finished: this is the answer quoted from the sources."
 
 
 def stop() -> None:
@@ -19,10 +20,15 @@ def stop() -> None:
 
 
 def record_stop() -> None:
-    """After Stop: the question stays in the conversation, followed by a note instead of an answer."""
-    messages = st.session_state.messages
+    """After Stop: the question stays in the conversation, followed by the checked quotes shown
+    while the model wrote (if they were on screen) or a note instead of an answer."""
+    messages, draft = st.session_state.messages, st.session_state.pop("draft", None)
     if st.session_state.pop("stopped", False) and messages and messages[-1]["role"] == "user":
-        messages.append({"role": "assistant", "content": STOPPED})
+        if draft is not None and draft.question == messages[-1]["content"]:
+            draft.notice = STOPPED_WITH_DRAFT
+            messages.append({"role": "assistant", "content": draft.answer, "answer": draft})
+        else:
+            messages.append({"role": "assistant", "content": STOPPED})
         save()
 
 
@@ -40,6 +46,7 @@ def answer_question(question: str) -> dict:
             if event.kind == "status":
                 status.caption(event.value)
             elif event.kind == "draft":
+                st.session_state.draft = event.value  # kept if Stop ends the model's answer
                 with draft.container():
                     render_draft(event.value, helper.resolve_backend(chosen.backend))
             elif event.kind == "token":
@@ -49,6 +56,7 @@ def answer_question(question: str) -> dict:
                 answer = event.value
         for placeholder in (status, text, draft, stopper):
             placeholder.empty()
+        st.session_state.pop("draft", None)
         render_answer(answer, str(len(history)))
     return {"role": "assistant", "content": answer.answer, "answer": answer}
 
