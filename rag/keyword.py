@@ -32,18 +32,39 @@ CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE INDEX IF NOT EXISTS chunks_date ON chunks(date);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(text, tokenize = 'porter unicode61 remove_diacritics 2');
 """
+# Per connection: the query's words through the index's own tokenizer (so "ministers" meets its
+# stem "minist"), and the index's vocabulary with each stem's chunk count.
+_QUERY_SCHEMA = """
+CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_words USING fts5(text, tokenize = 'porter unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_stems USING fts5vocab(temp, query_words, 'instance');
+CREATE VIRTUAL TABLE IF NOT EXISTS temp.index_stems USING fts5vocab(main, chunk_text, 'row');
+"""
+# In an index of at least SELECTIVE_FROM chunks, a word in more than COMMON_SHARE of them is left
+# out of the keyword query when rarer words remain: BM25 gives it little weight, yet FTS5 would
+# score every chunk containing it, a cost that grows with the archive (docs/benchmarks.md,
+# "Retrieval at scale"). Small indexes are cheap to search with every word.
+COMMON_SHARE = 0.10
+SELECTIVE_FROM = 5000
+
+
+def query_terms(text: str) -> list[str]:
+    """The searchable words of free text, once each, in order (no operators leak in from user text).
+
+    >>> query_terms("Serbia's energy: Serbia")
+    ['serbia', 'energy']
+    """
+    from rag.lexical import STOPWORDS
+
+    return list(dict.fromkeys(t for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS and len(t) > 1))
 
 
 def fts_query(text: str) -> str:
-    """Free text to an FTS5 OR-query of quoted terms (no operators leak in from user text).
+    """Free text to an FTS5 OR-query of quoted terms.
 
     >>> fts_query("Serbia's energy")
     '"serbia" OR "energy"'
     """
-    from rag.lexical import STOPWORDS
-
-    terms = [t for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS and len(t) > 1]
-    return " OR ".join(f'"{t}"' for t in dict.fromkeys(terms))
+    return " OR ".join(f'"{t}"' for t in query_terms(text))
 
 
 def naming_query(text: str) -> str:
@@ -62,8 +83,12 @@ def naming_query(text: str) -> str:
 class KeywordIndex:
     """BM25 over chunk texts; one SQLite file, safe to share between threads of one process."""
 
+    selective_from = SELECTIVE_FROM
+
     def __init__(self, path: Path):
         self.path = path
+        self._counts: dict[str, int] = {}  # stem -> chunks containing it, while no row is added
+        self._counts_at, self._total = -1, 0
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -101,11 +126,50 @@ class KeywordIndex:
         with self._lock:
             self._delete(doc_id)
 
+    def selective_terms(self, terms: list[str]) -> list[str]:
+        """``terms`` without those in more than ``COMMON_SHARE`` of the chunks.
+
+        At least one word that occurs stays (the rarest), so a misspelt rare word cannot leave
+        a query of nothing. Chunk counts per stem are cached until rows are added: reading one
+        costs a pass over the word's postings, which is what leaving it out saves.
+        """
+        with self._lock:
+            newest = self._db.execute("SELECT max(rowid) FROM chunks").fetchone()[0] or 0
+            if self._counts_at != newest:
+                self._counts, self._counts_at = {}, newest
+                self._total = self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+            if len(terms) < 2 or self._total < self.selective_from:
+                return terms
+            stems = self._stems(terms)
+            self._count_stems({stem for _, stem in stems} - set(self._counts))
+            share = [0.0] * len(terms)
+            for number, stem in stems:
+                share[number] = max(share[number], self._counts[stem] / self._total)
+        kept = [t for t, s in zip(terms, share, strict=True) if s <= COMMON_SHARE]
+        if not any(0 < s <= COMMON_SHARE for s in share):
+            occurring = [(s, t) for s, t in zip(share, terms, strict=True) if s > 0]
+            kept += [min(occurring)[1]] if occurring else []
+        return [t for t in terms if t in kept]
+
+    def _stems(self, terms: list[str]) -> list[tuple[int, str]]:
+        """``(position in terms, stem)``: the words through the index's own tokenizer."""
+        self._db.executescript(_QUERY_SCHEMA)
+        self._db.execute("DELETE FROM temp.query_words")
+        self._db.executemany("INSERT INTO temp.query_words(rowid, text) VALUES (?, ?)", enumerate(terms))
+        return self._db.execute("SELECT doc, term FROM temp.query_stems").fetchall()
+
+    def _count_stems(self, stems: set[str]) -> None:
+        if stems:
+            marks = ",".join("?" * len(stems))
+            found = self._db.execute(f"SELECT term, doc FROM temp.index_stems WHERE term IN ({marks})", sorted(stems))
+            self._counts.update({stem: 0 for stem in stems} | dict(found))
+
     def search(self, text: str, k: int, since: int = 0, until: int = 99991231) -> list[tuple[str, float]]:
         """``(chunk_id, bm25 score)`` best first (higher is better), within a date range."""
-        query = fts_query(text)
-        if not query:
+        terms = self.selective_terms(query_terms(text))
+        if not terms:
             return []
+        query = " OR ".join(f'"{t}"' for t in terms)
         sql = """SELECT chunks.chunk_id, -bm25(chunk_text) AS score FROM chunk_text
                  JOIN chunks ON chunks.rowid = chunk_text.rowid
                  WHERE chunk_text MATCH ? AND chunks.date BETWEEN ? AND ?
