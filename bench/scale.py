@@ -225,7 +225,8 @@ def measure(folder: Path, questions, rounds: int, all_words: bool = False) -> di
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--source", required=True, help="a data folder built by `rag ingest`")
+    parser.add_argument("--source", help="a data folder built by `rag ingest`")
+    parser.add_argument("--existing", help="only measure this folder, grown by an earlier run (--work)")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 50000, 100000])
     parser.add_argument("--dates", choices=["shifted", "same"], default="shifted")
     parser.add_argument("--questions", default="eval/questions.jsonl")
@@ -235,8 +236,14 @@ def main() -> None:
     args = parser.parse_args()
     questions = load_questions(Path(args.questions))
     started = time.perf_counter()
+    if not args.source:
+        parser.error("--source is needed to grow an index")
     docs = read_source(Path(args.source))
     print(json.dumps({"source_documents": len(docs), "read_s": round(time.perf_counter() - started, 1)}), flush=True)
+    if args.existing:  # an index grown by an earlier run: measure it as it is
+        row = {**Assistant(load_settings(data_dir=Path(args.existing))).store.stats(), "existing": True}
+        print(json.dumps({**row, **measure(Path(args.existing), questions, args.rounds)}), flush=True)
+        return
     folder = Path(args.work or tempfile.mkdtemp(prefix="bench-scale-"))
     for stats, build_s in grow(folder, docs, args.sizes, args.dates):
         row = {**stats, "dates": args.dates, "build_s": round(build_s, 1), **measure(folder, questions, args.rounds)}

@@ -33,7 +33,7 @@ from rag.store import Hit
 LEXICAL_WEIGHT = 0.15
 KEY_TERM_WEIGHT = 0.10
 RRF_K = 60
-ID_SEARCH_LIMIT = 5000  # up to this many chunks in a period, search among their ids
+ID_SEARCH_LIMIT = 30000  # up to this many chunks in a period, search among their ids (docs/benchmarks.md)
 LATEST_BAND = 0.9  # "latest": the newest among hits scoring within 90% of the best
 
 
@@ -132,10 +132,11 @@ class Searcher:
         return SearchResult(_spread(ranked, request.k, request.per_document), scope)
 
     def _dense(self, vector, fetch: int, since: int, until: int, where: dict | None, period: bool) -> list[Hit]:
-        """Nearest chunks in the period: among its chunk ids when there are few, else filtered.
+        """Nearest chunks in the period: among its chunk ids when there are up to 30,000, else filtered.
 
-        An as-of date alone hardly narrows an archive: search unfiltered, drop later chunks, and
-        only fall back to Chroma's (slower) filter when too few are left.
+        An as-of date alone (or a period holding more chunks than that) hardly narrows an archive:
+        search unfiltered, drop chunks outside the dates, and only fall back to Chroma's metadata
+        filter — 0.7 s at 150k chunks, against 30–45 ms among ids — when too few are left.
         """
         if where is None:
             return self.store.search(vector, fetch)
@@ -143,10 +144,11 @@ class Searcher:
             ids = self.keyword.chunk_ids_in_range(since, until or 99991231, limit=ID_SEARCH_LIMIT)
             if ids is not None:
                 return self.store.search(vector, fetch, ids=ids)
-        if not period:
-            hits = [h for h in self.store.search(vector, fetch * 2) if h.meta.get("date", 0) <= until]
-            if len(hits) >= fetch // 2:
-                return hits[:fetch]
+        # An as-of date alone, or a period holding a large share of the archive: post-filter.
+        wider = fetch * (4 if period else 2)
+        hits = [h for h in self.store.search(vector, wider) if since <= h.meta.get("date", 0) <= (until or 99991231)]
+        if len(hits) >= fetch // 2:
+            return hits[:fetch]
         return self.store.search(vector, fetch, where)
 
     def _among(self, vector, fetch: int, documents: frozenset[str], since: int, until: int, where) -> list[Hit]:
