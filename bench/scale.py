@@ -235,15 +235,15 @@ def main() -> None:
     parser.add_argument("--all-words", action="store_true", help="also measure keyword queries with every word")
     args = parser.parse_args()
     questions = load_questions(Path(args.questions))
+    if args.existing:  # an index grown by an earlier run: measure it as it is
+        row = {**Assistant(load_settings(data_dir=Path(args.existing))).store.stats(), "existing": True}
+        print(json.dumps({**row, **measure(Path(args.existing), questions, args.rounds)}), flush=True)
+        return
     started = time.perf_counter()
     if not args.source:
         parser.error("--source is needed to grow an index")
     docs = read_source(Path(args.source))
     print(json.dumps({"source_documents": len(docs), "read_s": round(time.perf_counter() - started, 1)}), flush=True)
-    if args.existing:  # an index grown by an earlier run: measure it as it is
-        row = {**Assistant(load_settings(data_dir=Path(args.existing))).store.stats(), "existing": True}
-        print(json.dumps({**row, **measure(Path(args.existing), questions, args.rounds)}), flush=True)
-        return
     folder = Path(args.work or tempfile.mkdtemp(prefix="bench-scale-"))
     for stats, build_s in grow(folder, docs, args.sizes, args.dates):
         row = {**stats, "dates": args.dates, "build_s": round(build_s, 1), **measure(folder, questions, args.rounds)}
