@@ -131,5 +131,5 @@ def make_writer(settings: Settings, backend: str, chat_model=None):
         return ExtractiveWriter()
     from rag.answer.chat import ChatWriter
 
-    max_chars = 1800 if backend == "local" else 6000
+    max_chars = settings.local_source_chars if backend == "local" else 6000
     return ChatWriter(chat_model or make_chat_model(settings, backend), backend, max_chars=max_chars)

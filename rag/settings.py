@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     top_k: int = Field(6, ge=1, le=50, description="passages given to the answer writer")
     max_answer_tokens: int = Field(350, ge=16)
     local_context: int = Field(2048, ge=512)
+    local_source_chars: int = Field(
+        1800,
+        ge=300,
+        description="source text the local model reads; here each 100 characters cost ~0.8 s before its first token",
+    )
     max_file_mb: float = Field(50.0, gt=0, description="largest single file ingested or uploaded")
     uploads_dir: Path = Field(
         Path("corpus/uploads"), description="where the app saves uploaded files (re-index reads its parent)"
