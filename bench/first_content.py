@@ -81,7 +81,12 @@ def ask(page, url: str, question: str) -> dict:
     page.evaluate(OBSERVER)
     box.press("Enter")
     page.get_by_text("Answered by:").first.wait_for(timeout=180_000)
-    return {k: round(v / 1000, 2) for k, v in page.evaluate("window.__marks").items()}
+    row = {k: round(v / 1000, 2) for k, v in page.evaluate("window.__marks").items()}
+    row["answered_by"] = page.get_by_text("Answered by:").first.text_content()
+    alerts = page.get_by_test_id("stAlert")
+    if alerts.count():  # a notice: why the model did not answer
+        row["notice"] = alerts.first.text_content()
+    return row
 
 
 def main() -> None:

@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     max_answer_tokens: int = Field(350, ge=16)
     local_context: int = Field(2048, ge=512)
     local_source_chars: int = Field(
-        1800,
+        1100,
         ge=300,
         description="source text the local model reads; here each 100 characters cost ~0.8 s before its first token",
     )
