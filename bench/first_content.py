@@ -20,18 +20,16 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag.chroma_server import free_port  # noqa: E402
+from rag.app_server import streamlit_app  # noqa: E402
+from rag.chroma_server import ServerUnavailable  # noqa: E402
 from rag.evaluation import load_questions  # noqa: E402
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
@@ -50,27 +48,14 @@ OBSERVER = """() => {
 
 @contextmanager
 def streamlit(data_dir: Path, backend: str):
-    port, log_path = free_port(), Path(tempfile.mkdtemp(prefix="first-content-")) / "streamlit.log"
     env = {**os.environ, "RAG_DATA_DIR": str(data_dir), "RAG_BACKEND": backend}
     env.pop("RAG_APP_PASSWORD", None)
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port)]
-    command += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    url = f"http://127.0.0.1:{port}"
-    with log_path.open("w") as log:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    log_path = Path(tempfile.mkdtemp(prefix="first-content-")) / "streamlit.log"
     try:
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            sys.exit(f"streamlit did not start on {url}: see {log_path}")
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+        with streamlit_app(env, log_path) as url:
+            yield url
+    except ServerUnavailable as error:
+        sys.exit(str(error))
 
 
 def ask(page, url: str, question: str) -> dict:

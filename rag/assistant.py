@@ -183,16 +183,20 @@ class Assistant:
             return
         if result.scope.latest:
             ranked = newest_document(ranked)
+
+        def extractive() -> Answer:
+            return self._write(self.writer("extractive"), question, ranked, history, "", base)
+
         notice, drafted = "", None
         if chosen != "extractive":
             if draft:
-                drafted = self._write(self.writer("extractive"), question, ranked, history, "", base)
+                drafted = extractive()
                 yield Event("draft", drafted)
             notice = yield from self._model_events(chosen, question, ranked, history, base)
             if notice is None:
                 return
             yield Event("status", notice)
-        answer = drafted or self._write(self.writer("extractive"), question, ranked, history, notice, base)
+        answer = drafted or extractive()
         answer.notice = notice
         yield Event("answer", answer)
 

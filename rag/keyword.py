@@ -64,7 +64,12 @@ def fts_query(text: str) -> str:
     >>> fts_query("Serbia's energy")
     '"serbia" OR "energy"'
     """
-    return " OR ".join(f'"{t}"' for t in query_terms(text))
+    return or_query(query_terms(text))
+
+
+def or_query(terms: list[str]) -> str:
+    """Quoted terms joined by OR (quoting keeps FTS5 operators out)."""
+    return " OR ".join(f'"{t}"' for t in terms)
 
 
 def naming_query(text: str) -> str:
@@ -169,7 +174,7 @@ class KeywordIndex:
         terms = self.selective_terms(query_terms(text))
         if not terms:
             return []
-        query = " OR ".join(f'"{t}"' for t in terms)
+        query = or_query(terms)
         sql = """SELECT chunks.chunk_id, -bm25(chunk_text) AS score FROM chunk_text
                  JOIN chunks ON chunks.rowid = chunk_text.rowid
                  WHERE chunk_text MATCH ? AND chunks.date BETWEEN ? AND ?

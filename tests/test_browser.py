@@ -10,16 +10,14 @@ Playwright is missing (`apt-get install chromium`; `make test` installs both).
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from conftest import SERBIA_QUESTION
+
+from rag.app_server import streamlit_app
+from rag.chroma_server import ServerUnavailable
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,12 +42,6 @@ ARTICLE = (
 )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def requirements() -> None:
     if not Path(CHROMIUM).exists():
         pytest.skip("chromium is not installed (apt-get install chromium)")
@@ -61,33 +53,14 @@ def serve(sample_index, folder: Path, **env):
     """`streamlit run app.py` on a free loopback port, on a private copy of the sample index."""
     data = folder / "index"
     shutil.copytree(sample_index, data)
-    port = free_port()
     inherited = {k: v for k, v in os.environ.items() if k != "RAG_APP_PASSWORD"}
     uploads = str(folder / "corpus" / "uploads")
     env = {**inherited, "RAG_DATA_DIR": str(data), "RAG_BACKEND": "extractive", "RAG_UPLOADS_DIR": uploads, **env}
-    log = (folder / "app.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port)]
-        + ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail(f"streamlit did not start on {url}")
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+        with streamlit_app(env, folder / "app.log") as url:
+            yield url
+    except ServerUnavailable as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture(scope="module")
