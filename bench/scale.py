@@ -165,7 +165,7 @@ def write_documents(store, keyword, items) -> None:
         embeddings=np.stack([record[2] for _, record, _ in items]).astype(np.float32),
     )
     for doc_id, record, cs in items:
-        rows = [(chunk_id(doc_id, index), text, meta.get("date", 0)) for index, text, meta, _ in cs]
+        rows = [(chunk_id(doc_id, index), text, meta.get("date", 0), meta, vector) for index, text, meta, vector in cs]
         keyword.replace(doc_id, record[1].get("hash", ""), rows)
 
 

@@ -16,7 +16,7 @@ from rag.documents import Document, InputError, date_int
 from rag.embeddings import as_array
 from rag.loaders import SUPPORTED, iter_documents
 from rag.loaders.jsonl import FieldMap
-from rag.store import StoredDocument, chunk_id
+from rag.store import StoredDocument, chunk_id, chunk_metadata
 from rag.text import chunk_spans
 
 BATCH_DOCUMENTS = 32
@@ -116,7 +116,11 @@ class Ingestor:
         self.store.bump_generation()  # before the keyword rows: a crash between is repaired on rerun
         for item in items:
             if self.keyword is not None:
-                rows = [(chunk_id(item.doc.doc_id, c.index), c.text, date_int(item.doc.date)) for c in item.chunks]
+                doc, date = item.doc, date_int(item.doc.date)
+                rows = [
+                    (chunk_id(doc.doc_id, c.index), c.text, date, chunk_metadata(doc, c), vector)
+                    for c, vector in zip(item.chunks, item.vectors, strict=True)
+                ]
                 self.keyword.replace(item.doc.doc_id, item.fingerprint, rows)
             report.chunks += len(item.chunks)
             if item.doc.doc_id in stored:

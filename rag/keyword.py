@@ -1,5 +1,10 @@
 """The keyword index: SQLite FTS5 (BM25 ranking) beside Chroma, kept in step by content hash.
 
+It also keeps each chunk's metadata and vector, so a hit's text and citation fields are one
+SQLite read away and a period's chunks can be scored in numpy (``rag.vectors``): Chroma's
+id-filtered search and its document reads were most of retrieval's time at 100k chunks
+(docs/benchmarks.md, "Retrieval at scale").
+
 Chroma is the source of truth. This index is a derived, persisted cache in the data folder:
 ``sync()`` compares the document hashes it holds with the store's and re-indexes only the
 documents that were added, changed or deleted. So it is incremental after an ingest, repairs
@@ -18,16 +23,21 @@ itself after a crash between the two writes, and works the same when Chroma is a
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import threading
 from pathlib import Path
 
+import numpy as np
+
 _TOKEN = re.compile(r"[A-Za-zÀ-ž0-9]+")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (doc_id TEXT PRIMARY KEY, hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS chunks (rowid INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE, doc_id TEXT, date INTEGER);
+CREATE TABLE IF NOT EXISTS chunks (
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT, chunk_id TEXT UNIQUE, doc_id TEXT, date INTEGER, meta TEXT, vector BLOB
+);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE INDEX IF NOT EXISTS chunks_date ON chunks(date);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(text, tokenize = 'porter unicode61 remove_diacritics 2');
@@ -39,11 +49,12 @@ CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_words USING fts5(text, tokenize = 
 CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_stems USING fts5vocab(temp, query_words, 'instance');
 CREATE VIRTUAL TABLE IF NOT EXISTS temp.index_stems USING fts5vocab(main, chunk_text, 'row');
 """
-# In an index of at least SELECTIVE_FROM chunks, a word in more than COMMON_SHARE of them is left
-# out of the keyword query when rarer words remain: BM25 gives it little weight, yet FTS5 would
-# score every chunk containing it, a cost that grows with the archive (docs/benchmarks.md,
-# "Retrieval at scale"). Small indexes are cheap to search with every word.
+# In an index of at least SELECTIVE_FROM chunks, a word in more than COMMON_SHARE of them, or in
+# more than COMMON_CHUNKS, is left out of the keyword query when rarer words remain: BM25 gives it
+# little weight, yet FTS5 scores every chunk containing it, a cost that grows with the archive
+# (docs/benchmarks.md, "Retrieval at scale"). Small indexes are cheap to search with every word.
 COMMON_SHARE = 0.10
+COMMON_CHUNKS = 3000
 SELECTIVE_FROM = 5000
 
 
@@ -98,26 +109,47 @@ class KeywordIndex:
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._lock = threading.Lock()
+        self._writes = 0  # this connection's commits (PRAGMA data_version counts only other connections')
         with self._lock:
+            self._upgrade()
             self._db.executescript(_SCHEMA)
+
+    def _upgrade(self) -> None:
+        """A file from before chunks kept metadata and vectors is emptied: ``sync`` rebuilds it.
+
+        Rowids only grow (AUTOINCREMENT): ``rag.vectors`` tells added chunks from kept ones by rowid.
+        """
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(chunks)")}
+        if columns and "vector" not in columns:
+            self._db.executescript(
+                "DROP TABLE chunks; DROP TABLE IF EXISTS chunk_text; DROP TABLE IF EXISTS documents;"
+                "DROP TABLE IF EXISTS state;"
+            )
 
     def hashes(self) -> dict[str, str]:
         with self._lock:
             return dict(self._db.execute("SELECT doc_id, hash FROM documents"))
 
-    def replace(self, doc_id: str, content_hash: str, chunks: list[tuple[str, str, int]]) -> None:
-        """Atomically replace a document's chunks ``(chunk_id, text, date)``."""
+    def replace(self, doc_id: str, content_hash: str, chunks: list[tuple]) -> None:
+        """Atomically replace a document's chunks ``(chunk_id, text, date[, meta, vector])``.
+
+        Chunks given without metadata and vector are searchable by keyword only; retrieval then
+        reads them from Chroma.
+        """
         with self._lock:
             self._db.execute("BEGIN")
             try:
                 self._delete(doc_id)
-                for chunk_id, text, date in chunks:
+                for chunk_id, text, date, *extra in chunks:
+                    meta, vector = extra if extra else (None, None)
                     cursor = self._db.execute(
-                        "INSERT INTO chunks(chunk_id, doc_id, date) VALUES (?, ?, ?)", (chunk_id, doc_id, date)
+                        "INSERT INTO chunks(chunk_id, doc_id, date, meta, vector) VALUES (?, ?, ?, ?, ?)",
+                        (chunk_id, doc_id, date, _meta_json(meta), _vector_bytes(vector)),
                     )
                     self._db.execute("INSERT INTO chunk_text(rowid, text) VALUES (?, ?)", (cursor.lastrowid, text))
                 self._db.execute("INSERT OR REPLACE INTO documents VALUES (?, ?)", (doc_id, content_hash))
                 self._db.execute("COMMIT")
+                self._writes += 1
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
@@ -130,9 +162,51 @@ class KeywordIndex:
     def delete(self, doc_id: str) -> None:
         with self._lock:
             self._delete(doc_id)
+            self._writes += 1
+
+    def chunk_rows(self, chunk_ids: list[str]) -> dict[str, tuple[str, dict, np.ndarray]]:
+        """``chunk_id -> (text, metadata, vector)`` of the given chunks that were stored with both."""
+        if not chunk_ids:
+            return {}
+        marks = ",".join("?" * len(chunk_ids))
+        sql = f"""SELECT chunks.chunk_id, chunk_text.text, chunks.meta, chunks.vector FROM chunks
+                  JOIN chunk_text ON chunk_text.rowid = chunks.rowid
+                  WHERE chunks.chunk_id IN ({marks}) AND chunks.vector IS NOT NULL"""
+        with self._lock:
+            rows = self._db.execute(sql, list(chunk_ids)).fetchall()
+        return {c: (text, json.loads(meta), np.frombuffer(vector, dtype=np.float32)) for c, text, meta, vector in rows}
+
+    def change_marker(self) -> tuple[int, int]:
+        """Differs after any commit to the file, by this connection or another process's."""
+        with self._lock:
+            return self._db.execute("PRAGMA data_version").fetchone()[0], self._writes
+
+    def vectors_after(self, rowid: int) -> list[tuple[int, str, int, bytes | None]]:
+        """``(rowid, chunk_id, date, vector bytes or None)`` of the chunks added after ``rowid``."""
+        with self._lock:
+            sql = "SELECT rowid, chunk_id, date, vector FROM chunks WHERE rowid > ? ORDER BY rowid"
+            return self._db.execute(sql, (rowid,)).fetchall()
+
+    def rowids(self, up_to: int) -> np.ndarray:
+        """The rowids still present up to ``up_to`` (deleted chunks are missing)."""
+        with self._lock:
+            rows = self._db.execute("SELECT rowid FROM chunks WHERE rowid <= ? ORDER BY rowid", (up_to,)).fetchall()
+        return np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+
+    def rowids_of(self, doc_ids: set[str]) -> np.ndarray:
+        """Rowids of these documents' chunks."""
+        with self._lock:
+            self._fill_wanted(doc_ids)
+            rows = self._db.execute("SELECT rowid FROM chunks JOIN wanted USING (doc_id)").fetchall()
+        return np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+
+    def _fill_wanted(self, doc_ids: set[str]) -> None:
+        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (doc_id TEXT PRIMARY KEY)")
+        self._db.execute("DELETE FROM wanted")
+        self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", [(d,) for d in doc_ids])
 
     def selective_terms(self, terms: list[str]) -> list[str]:
-        """``terms`` without those in more than ``COMMON_SHARE`` of the chunks.
+        """``terms`` without those in more than ``COMMON_SHARE`` of the chunks (or ``COMMON_CHUNKS``).
 
         At least one word that occurs stays (the rarest), so a misspelt rare word cannot leave
         a query of nothing. Chunk counts per stem are cached until rows are added: reading one
@@ -150,8 +224,9 @@ class KeywordIndex:
             share = [0.0] * len(terms)
             for number, stem in stems:
                 share[number] = max(share[number], self._counts[stem] / self._total)
-        kept = [t for t, s in zip(terms, share, strict=True) if s <= COMMON_SHARE]
-        if not any(0 < s <= COMMON_SHARE for s in share):
+        most = min(COMMON_SHARE, COMMON_CHUNKS / self._total)
+        kept = [t for t, s in zip(terms, share, strict=True) if s <= most]
+        if not any(0 < s <= most for s in share):
             occurring = [(s, t) for s, t in zip(share, terms, strict=True) if s > 0]
             kept += [min(occurring)[1]] if occurring else []
         return [t for t in terms if t in kept]
@@ -198,9 +273,7 @@ class KeywordIndex:
         if not doc_ids:
             return []
         with self._lock:
-            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (doc_id TEXT PRIMARY KEY)")
-            self._db.execute("DELETE FROM wanted")
-            self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", [(d,) for d in doc_ids])
+            self._fill_wanted(doc_ids)
             rows = self._db.execute(
                 "SELECT chunk_id FROM chunks JOIN wanted USING (doc_id) WHERE date BETWEEN ? AND ?", (since, until)
             ).fetchall()
@@ -229,6 +302,14 @@ class KeywordIndex:
     def set_generation(self, value: str) -> None:
         with self._lock:
             self._db.execute("INSERT OR REPLACE INTO state VALUES ('generation', ?)", (value,))
+
+
+def _meta_json(meta: dict | None) -> str | None:
+    return None if meta is None else json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
+
+
+def _vector_bytes(vector) -> bytes | None:
+    return None if vector is None else np.asarray(vector, dtype=np.float32).tobytes()
 
 
 def sync(index: KeywordIndex, store, batch: int = 64, force: bool = False) -> int:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 
 _WORD = re.compile(r"[A-Za-zÀ-ž][A-Za-zÀ-ž'’\-]*")
@@ -145,17 +146,31 @@ def _name_pattern(term: str) -> re.Pattern:
     return re.compile(rf"\b(?:{starts})[a-z'\-]*")
 
 
+def _named_at(lowered: str, term: str) -> Iterator[int]:
+    """Where ``lowered`` (``ascii_text(text).lower()``) names ``term`` or its adjective."""
+    for match in _name_pattern(term).finditer(lowered):
+        word = _POSSESSIVE.sub("", match.group(0)).strip("-'")
+        if _same_name(term, DEMONYMS.get(word, word)):
+            yield match.start()
+
+
 def names_in(text: str, terms) -> set[str]:
     """The terms (from :func:`key_terms`) that ``text`` mentions, as names or their adjectives."""
     lowered = ascii_text(text).lower()
-    found = set()
-    for term in terms:
-        for match in _name_pattern(term).finditer(lowered):
-            word = _POSSESSIVE.sub("", match.group(0)).strip("-'")
-            if _same_name(term, DEMONYMS.get(word, word)):
-                found.add(term)
-                break
-    return found
+    return {term for term in terms if next(_named_at(lowered, term), None) is not None}
+
+
+def named_near(text: str, term: str, others, window: int = 1500) -> bool:
+    """Whether ``text`` names ``term`` within ``window`` characters of one of ``others``.
+
+    >>> named_near("President Biden spoke with President Aliyev.", "biden", {"aliyev"})
+    True
+    >>> named_near("The Biden administration. " + "x " * 1000 + "President Aliyev's office.", "biden", {"aliyev"})
+    False
+    """
+    lowered = ascii_text(text).lower()
+    near = [at for other in others for at in _named_at(lowered, other)]
+    return any(abs(at - other_at) <= window for at in _named_at(lowered, term) for other_at in near)
 
 
 def overlap(question_stems: set[str], text: str) -> float:

@@ -12,6 +12,11 @@ DOCS = {
     "secretary-aliyev": "Secretary Blinken spoke with President Aliyev of Azerbaijan about peace talks.",
     "president-pashinyan": "President Biden spoke with Prime Minister Pashinyan of Armenia on Tuesday.",
     "secretary-croatia": "Secretary Blinken spoke with Croatian Prime Minister Plenkovic about Serbian relations.",
+    "president-kenyatta": "President Biden spoke with President Kenyatta of Kenya about Ethiopia.",
+    "president-ruto": "President Biden spoke with President Ruto of Kenya about Haiti.",
+    "briefing": "Reporters asked about the Biden administration's budget. "
+    + "More questions. " * 200
+    + "QUESTION: President Aliyev's office issued a statement on Azerbaijan.",
 }
 
 
@@ -50,6 +55,22 @@ def test_a_role_no_document_names_declines_the_question():
 
 def test_without_roles_names_alone_decide():
     assert kept("What was discussed with Vucevic?", "azerbaijan-fm") == {"azerbaijan-fm"}
+
+
+def test_another_officials_call_with_the_counterpart_is_not_the_one_asked_about():
+    question = "Give me the readout of President Biden's phone call with Azerbaijan's President Aliyev."
+    assert kept(question, "secretary-aliyev") == set()
+
+
+def test_a_call_with_the_countrys_previous_leader_is_not_the_one_asked_about():
+    question = "What did President Biden's call with Kenya's President Ruto cover?"
+    assert kept(question, "president-kenyatta", "president-ruto") == {"president-ruto"}
+
+
+def test_names_pages_apart_in_a_briefing_do_not_make_a_call_between_them():
+    question = "Give me the readout of President Biden's phone call with Azerbaijan's President Aliyev."
+    assert kept(question, "briefing") == set()
+    assert kept("What did the briefing say about Biden and Aliyev?", "briefing") == {"briefing"}
 
 
 def test_a_reporters_question_in_a_briefing_transcript_is_not_a_source_statement():

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rag.lexical import _GENERIC, STOPWORDS, fold, names_in
+from rag.lexical import _GENERIC, STOPWORDS, fold, key_terms, names_in
 
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -98,6 +98,37 @@ def actor_roles(question: str) -> list[str]:
     []
     """
     return roles(_TITLED.sub(" ", question))
+
+
+# A titled name ("President Biden", "Secretary Antony J. Blinken's"); group 3: the possessive.
+_TITLED_NAME = re.compile(
+    r"(?i:" + _ROLE.pattern + r")(?:\s+of\s+State)?((?:\s+(?:[A-Z]\.|[A-ZÀ-Ž][\w\-]*))+)(['’]s?\b)?"
+)
+
+
+def titled_people(question: str, possessive: bool = False) -> list[str]:
+    """People the question names with a title, folded like :func:`rag.lexical.key_terms` (the
+    last word of the name); with ``possessive``, only those whose contact it asks about.
+
+    "President Biden's call with Azerbaijan's President Aliyev" is about Biden's call: a readout
+    of the Secretary's call with Aliyev names Aliyev and Azerbaijan, yet cannot answer it.
+
+    >>> titled_people("Give me the readout of President Biden's phone call with Azerbaijan's President Aliyev.")
+    ['biden', 'aliyev']
+    >>> titled_people("Give me the readout of President Biden's phone call with Azerbaijan's President Aliyev.", True)
+    ['biden']
+    >>> titled_people("What did Secretary Antony J. Blinken's call with Kenya's President William Ruto cover?", True)
+    ['blinken']
+    >>> titled_people("List our contacts with Azerbaijan's president this year")
+    []
+    """
+    found = [
+        term
+        for match in _TITLED_NAME.finditer(question)
+        if match.group(3) or not possessive
+        for term in key_terms(match.group(2).split()[-1])
+    ]
+    return list(dict.fromkeys(found))
 
 
 def facts(sentence: str) -> list[str]:

@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from rag.answer.facts import actor_roles, missing
+from rag.answer.facts import actor_roles, missing, titled_people
 from rag.documents import date_from_int
 from rag.embeddings import as_array
-from rag.lexical import key_terms, names_in, overlap, stems
+from rag.lexical import key_terms, named_near, names_in, overlap, stems
 from rag.store import Hit
 from rag.text import sentence_spans
 
@@ -109,24 +109,41 @@ def answerable(question: str, passages: list[Passage], document_text) -> list[Pa
     the stored text. Likewise each kept document names one of the roles the question asks about
     without a name, and together they name all ("the Secretary of State's meeting with Prime
     Minister Vučević" is not answered by an article on Azerbaijan's foreign minister meeting him;
-    "the Secretary in July and the President in January" by two readouts).
+    "the Secretary in July and the President in January" by two readouts). A person whose contact
+    it is ("President Biden's call with …", :func:`titled_people`) must be named by every kept
+    document, near another person the question names with a title (or, without one, near another
+    of its names): a readout of the Secretary's call with the same counterpart is not his, nor a
+    readout of his call with that country's previous president.
     """
     terms, asked = set(key_terms(question)), set(actor_roles(question))
+    acting = set(titled_people(question, possessive=True))
+    counterparts = (set(titled_people(question)) - acting) or (terms - acting)
     if not terms:
         return passages
     found: dict[str, set[str]] = {}
     roles_of: dict[str, set[str]] = {}
+    texts: dict[str, str] = {}
     for passage in passages:
         if passage.doc_id not in found:
-            text = f"{passage.title} {document_text(passage.doc_id)}"
+            text = texts[passage.doc_id] = f"{passage.title} {document_text(passage.doc_id)}"
             roles_of[passage.doc_id] = {r for r in asked if not missing([r], text)}
             found[passage.doc_id] = names_in(text, terms) if roles_of[passage.doc_id] or not asked else set()
     kept = {d for d, named in found.items() if len(named) >= MIN_TERM_COVERAGE * len(terms)}
+    if acting:  # the acting person named, and near another of the question's names when it has any
+        kept = {d for d in kept if acting <= found[d] and _in_contact(texts[d], acting, counterparts, found[d])}
     if not kept or set().union(*(found[d] for d in kept)) != terms:
         return []
     if set().union(*(roles_of[d] for d in kept)) != asked:
         return []
     return [p for p in passages if p.doc_id in kept]
+
+
+def _in_contact(text: str, acting: set[str], counterparts: set[str], named: set[str]) -> bool:
+    """Each acting person named close to a counterpart the document names (a briefing that says
+    "the Biden administration" and, pages later, "President Aliyev" is no readout of their call)."""
+    if not counterparts:
+        return True
+    return all(named_near(text, person, counterparts & named) for person in acting)
 
 
 # A speaker's label in a transcript: "QUESTION:", "MR PRICE:", "SECRETARY BLINKEN:", "Q:".
