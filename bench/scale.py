@@ -17,8 +17,9 @@ The index is written as the product writes it (the chunk and document collection
 product's HNSW settings, the SQLite keyword index, the generation marker), grown size after size
 in one folder. At each size the evaluation questions (with their as-of dates) are asked through
 ``Assistant.search`` — query embedding, period lookup, dense and keyword search, fusion — after a
-warm-up, ``--rounds`` times; then once through the whole extractive answer. Prints one JSON line
-per size.
+warm-up, ``--rounds`` times; then once through the whole extractive answer. That is one run;
+``--repeat`` runs (each with a new ``Assistant``, caches cold) give the medians reported, with
+every run's figures beside them. Prints one JSON line per size.
 """
 
 from __future__ import annotations
@@ -223,6 +224,14 @@ def measure(folder: Path, questions, rounds: int, all_words: bool = False) -> di
     }
 
 
+def repeated(folder: Path, questions, rounds: int, repeat: int, all_words: bool = False) -> dict:
+    """The median of each figure over ``repeat`` runs of :func:`measure`, and the runs' own figures."""
+    runs = [measure(folder, questions, rounds, all_words) for _ in range(repeat)]
+    medians = {key: statistics.median(run[key] for run in runs) for key in runs[0] if key != "timings"}
+    keys = ("retrieval_p50_ms", "retrieval_p95_ms", "extractive_answer_p95_ms")
+    return {**medians, "runs": [{k: run[k] for k in keys} for run in runs], "timings_per_run": runs[0]["timings"]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--source", help="a data folder built by `rag ingest`")
@@ -231,13 +240,14 @@ def main() -> None:
     parser.add_argument("--dates", choices=["shifted", "same"], default="shifted")
     parser.add_argument("--questions", default="eval/questions.jsonl")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per size; medians are reported")
     parser.add_argument("--work", help="folder for the grown index (default: a new temporary folder)")
     parser.add_argument("--all-words", action="store_true", help="also measure keyword queries with every word")
     args = parser.parse_args()
     questions = load_questions(Path(args.questions))
     if args.existing:  # an index grown by an earlier run: measure it as it is
         row = {**Assistant(load_settings(data_dir=Path(args.existing))).store.stats(), "existing": True}
-        print(json.dumps({**row, **measure(Path(args.existing), questions, args.rounds)}), flush=True)
+        print(json.dumps({**row, **repeated(Path(args.existing), questions, args.rounds, args.repeat)}), flush=True)
         return
     started = time.perf_counter()
     if not args.source:
@@ -246,11 +256,13 @@ def main() -> None:
     print(json.dumps({"source_documents": len(docs), "read_s": round(time.perf_counter() - started, 1)}), flush=True)
     folder = Path(args.work or tempfile.mkdtemp(prefix="bench-scale-"))
     for stats, build_s in grow(folder, docs, args.sizes, args.dates):
-        row = {**stats, "dates": args.dates, "build_s": round(build_s, 1), **measure(folder, questions, args.rounds)}
+        measured = repeated(folder, questions, args.rounds, args.repeat)
+        row = {**stats, "dates": args.dates, "build_s": round(build_s, 1), **measured}
         row["process_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         print(json.dumps(row), flush=True)
         if args.all_words:
-            print(json.dumps({**stats, "all_words": True, **measure(folder, questions, args.rounds, True)}), flush=True)
+            measured = repeated(folder, questions, args.rounds, args.repeat, all_words=True)
+            print(json.dumps({**stats, "all_words": True, **measured}), flush=True)
 
 
 if __name__ == "__main__":

@@ -106,7 +106,6 @@ class ChromaStore:
         self.embedder = embedder
         prefix = settings.collection_prefix
         self._embedding_function = embedding_function
-        self._known_count = 0  # chunks the collection was last counted to hold (see _chunk_count)
         self.chunks = self._collection(f"{prefix}_chunks", embedding_function)
         self.documents = self._collection(f"{prefix}_documents", embedding_function)
 
@@ -210,7 +209,6 @@ class ChromaStore:
         return [Hit(i, text, meta, float(np.dot(emb, vector))) for i, text, meta, emb in rows]
 
     def delete(self, doc_id: str) -> None:
-        self._known_count = 0
         self.documents.delete(ids=[doc_id])
         self.chunks.delete(where={"doc_id": doc_id})
         self.bump_generation()
@@ -228,12 +226,11 @@ class ChromaStore:
         Searching among ids (chunks of a period, looked up in the keyword index) is 3–10× faster
         than a metadata filter in Chroma (docs/benchmarks.md).
         """
-        total = self._chunk_count(k) if ids is None else len(ids)
-        if total == 0:
+        if ids is not None and not ids:
             return []
         result = self.chunks.query(
             query_embeddings=[np.asarray(vector, dtype=np.float32)],
-            n_results=min(k, total),
+            n_results=k if ids is None else min(k, len(ids)),
             where=where or None,
             ids=ids,
             include=["documents", "metadatas", "distances"],
@@ -249,20 +246,10 @@ class ChromaStore:
         HNSW alone takes ~5 ms at 100k chunks; reading 120 results' documents and metadata
         from Chroma took another ~40 ms, which the keyword index serves in ~2 (docs/benchmarks.md).
         """
-        total = self._chunk_count(k)
-        if total == 0:
-            return []
         result = self.chunks.query(
-            query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=min(k, total), include=["distances"]
+            query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=k, include=["distances"]
         )
         return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
-
-    def _chunk_count(self, k: int) -> int:
-        """Enough to cap ``n_results``: counting costs ~35 ms at 150k chunks, so once the index is
-        known to hold ``k`` chunks it is counted again only after a deletion here."""
-        if self._known_count < k:
-            self._known_count = self.chunks.count()
-        return self._known_count
 
     def any_chunk(self, where: dict | None) -> bool:
         """Whether any chunk matches ``where`` (a date filter that matches nothing is reported)."""

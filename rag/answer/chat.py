@@ -24,7 +24,7 @@ from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from pydantic import SecretStr
 
 from rag.answer.base import DocumentText, Turn, Writer, refusal_text
-from rag.answer.passages import Passage, chronological, merge_adjacent, widen
+from rag.answer.passages import Passage, chronological, leading, merge_adjacent, widen
 from rag.prompts import render
 
 _MARKERS = re.compile(r"\s?\[\d+\]")
@@ -37,16 +37,22 @@ class ChatWriter(Writer):
         self.max_sources, self.max_chars = max_sources, max_chars
 
     def sources(self, question: str, ranked: list[Passage], document_text: DocumentText) -> list[Passage]:
+        """The best passages, each with a sentence of context on either side while ``max_chars`` allows.
+
+        The budget is strict: a local model's first token waits on every prompt token (about 32 a
+        second here), so a passage that does not fit goes without its context, and the first one,
+        if still too long, keeps only its leading sentences (docs/benchmarks.md, "The local model").
+        """
         best = [p for p in ranked[: self.max_sources * 2] if p.score >= MIN_SCORE][: self.max_sources]
-        widened = merge_adjacent([widen(p, document_text) for p in best], document_text)
-        widened.sort(key=lambda p: p.score, reverse=True)
         kept, used = [], 0
-        for passage in widened:
-            if used + len(passage.text) > self.max_chars and kept:
-                continue
-            kept.append(passage)
-            used += len(passage.text)
-        return chronological(kept)
+        for passage in best:
+            room = self.max_chars - used
+            candidates = [widen(passage, document_text), passage] + ([] if kept else [leading(passage, room)])
+            fitting = next((c for c in candidates if len(c.text) <= room), None)
+            if fitting is not None:
+                kept.append(fitting)
+                used += len(fitting.text)
+        return chronological(merge_adjacent(kept, document_text))
 
     def messages(self, question: str, sources: list[Passage], history: list[Turn]) -> list:
         system = render("answer_system.j2", refusal=refusal_text())

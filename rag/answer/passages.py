@@ -225,6 +225,20 @@ def widen(passage: Passage, document_text, sentences: int = 1, before: int | Non
     return replace(passage, start=start, end=end, text=text[start:end])
 
 
+def leading(passage: Passage, limit: int) -> Passage:
+    """The passage cut to its leading sentences within ``limit`` characters (always the first).
+
+    >>> text = "First sentence here. Second one. Third."
+    >>> leading(Passage("d", 0, len(text), text), 33).text
+    'First sentence here. Second one.'
+    >>> leading(Passage("d", 0, len(text), text), 5).text
+    'First sentence here.'
+    """
+    spans = sentence_spans(passage.text)
+    ends = [end for _, end in spans if end <= limit] or [spans[0][1] if spans else len(passage.text)]
+    return replace(passage, end=passage.start + ends[-1], text=passage.text[: ends[-1]])
+
+
 def chronological(passages: list[Passage]) -> list[Passage]:
     """Oldest first, then by position in the document: how a briefing tells a story."""
     return sorted(passages, key=lambda p: (p.date, p.doc_id, p.start))
