@@ -39,16 +39,17 @@ class ChatWriter(Writer):
     def sources(self, question: str, ranked: list[Passage], document_text: DocumentText) -> list[Passage]:
         """The best passages, each with a sentence of context on either side while ``max_chars`` allows.
 
-        The budget is strict: a local model's first token waits on every prompt token (about 32 a
-        second here), so a passage that does not fit goes without its context, and the first one,
-        if still too long, keeps only its leading sentences (docs/benchmarks.md, "The local model").
+        The budget is strict: a local model's first token waits on every prompt token (about 40 a
+        second here). A passage that does not fit goes without its context; the first one, if still
+        too long, keeps only its leading sentences (at least one). See docs/benchmarks.md, "The
+        local model".
         """
         best = [p for p in ranked[: self.max_sources * 2] if p.score >= MIN_SCORE][: self.max_sources]
         kept, used = [], 0
         for passage in best:
             room = self.max_chars - used
             candidates = [widen(passage, document_text), passage] + ([] if kept else [leading(passage, room)])
-            fitting = next((c for c in candidates if len(c.text) <= room), None)
+            fitting = next((c for c in candidates if len(c.text) <= room), None if kept else candidates[-1])
             if fitting is not None:
                 kept.append(fitting)
                 used += len(fitting.text)
