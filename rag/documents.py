@@ -55,6 +55,9 @@ class Document:
         return self.event_date or self.published
 
 
+FOREVER = 99991231  # as a YYYYMMDD integer: "no upper bound" in a date range
+
+
 def date_int(value: date | None) -> int:
     """``date(2024, 12, 23) -> 20241223``; 0 when unknown (sorts first, filters out)."""
     return value.year * 10000 + value.month * 100 + value.day if value else 0

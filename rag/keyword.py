@@ -31,6 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.documents import FOREVER
+
 _TOKEN = re.compile(r"[A-Za-zÀ-ž0-9]+")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (doc_id TEXT PRIMARY KEY, hash TEXT NOT NULL);
@@ -244,7 +246,7 @@ class KeywordIndex:
             found = self._db.execute(f"SELECT term, doc FROM temp.index_stems WHERE term IN ({marks})", sorted(stems))
             self._counts.update({stem: 0 for stem in stems} | dict(found))
 
-    def search(self, text: str, k: int, since: int = 0, until: int = 99991231) -> list[tuple[str, float]]:
+    def search(self, text: str, k: int, since: int = 0, until: int = FOREVER) -> list[tuple[str, float]]:
         """``(chunk_id, bm25 score)`` best first (higher is better), within a date range."""
         terms = self.selective_terms(query_terms(text))
         if not terms:
@@ -268,7 +270,7 @@ class KeywordIndex:
         with self._lock:
             return {row[0] for row in self._db.execute(sql, (query,))}
 
-    def chunk_ids_of(self, doc_ids: set[str], since: int = 0, until: int = 99991231) -> list[str]:
+    def chunk_ids_of(self, doc_ids: set[str], since: int = 0, until: int = FOREVER) -> list[str]:
         """Ids of these documents' chunks dated in ``[since, until]`` (a filtered search runs among them)."""
         if not doc_ids:
             return []

@@ -25,11 +25,11 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 
 from rag.dates import DateScope, parse_scope
-from rag.documents import date_int
+from rag.documents import FOREVER, date_int
 from rag.embeddings import as_array
 from rag.lexical import key_terms, name_coverage, overlap, stems
 from rag.store import Hit
-from rag.vectors import FOREVER, VectorTable
+from rag.vectors import VectorTable
 
 LEXICAL_WEIGHT = 0.15
 KEY_TERM_WEIGHT = 0.10

@@ -30,7 +30,7 @@ import threading
 
 import numpy as np
 
-FOREVER = 99991231
+from rag.documents import FOREVER
 
 
 class VectorTable:
