@@ -44,3 +44,13 @@ def test_counts_follow_new_chunks(archive):
 def test_a_small_index_is_searched_with_every_word(archive):
     assert archive.selective_terms(["cooperation", "energy", "serbia"]) == ["cooperation", "energy", "serbia"]
     assert len(archive.search("energy cooperation with Serbia", 50)) == 40
+
+
+def test_in_a_large_index_a_word_in_more_than_common_chunks_chunks_is_left_out(archive, monkeypatch):
+    import rag.keyword
+
+    archive.selective_from = 10
+    monkeypatch.setattr(rag.keyword, "COMMON_SHARE", 0.5)  # "energy" (25%) is under the share ...
+    assert archive.selective_terms(["energy", "serbia"]) == ["energy", "serbia"]
+    monkeypatch.setattr(rag.keyword, "COMMON_CHUNKS", 5)  # ... but in 10 chunks, over the cap
+    assert archive.selective_terms(["energy", "serbia"]) == ["serbia"]
