@@ -37,6 +37,11 @@ def key_facts(answer: str, question) -> float:
     return Outcome(question, [], [], answer, False, 0.0, 0.0).key_fact_recall()
 
 
+def key_facts_given(sources, question) -> float:
+    """The ceiling for the model: key facts in what it was shown (titles and passages)."""
+    return key_facts(" ".join(f"{s.title} {s.text}" for s in sources), question)
+
+
 def llama():
     return next(iter(local_llm._LOADED.values()))
 
@@ -68,6 +73,8 @@ def run_one(assistant: Assistant, q, cold: bool) -> dict:
         "generated_tokens": len(llama().tokenize("".join(pieces).encode(), add_bos=False)) if pieces else 0,
         "backend": final.backend,
         "key_facts": key_facts(final.answer, q),
+        "key_facts_written": key_facts("".join(pieces), q),  # before the verifier
+        "key_facts_given": key_facts_given(sources, q) if sources else None,
     }
     if not sources:  # declined before any model call: no model timing to report
         row.pop("first_token_s", None)
@@ -75,6 +82,7 @@ def run_one(assistant: Assistant, q, cold: bool) -> dict:
         streaming = marks["last_token_s"] - marks["first_token_s"]  # N tokens, N - 1 intervals
         row["tokens_per_s"] = round((row["generated_tokens"] - 1) / streaming, 1) if streaming > 0 else None
     row.pop("last_token_s", None)
+    row["written"] = "".join(pieces)  # kept in the per-question lines (stderr) to read what was lost where
     return row
 
 
@@ -83,14 +91,22 @@ def median(rows: list[dict], key: str) -> float | None:
     return round(statistics.median(values), 2) if values else None
 
 
+def mean_of(rows: list[dict], key: str) -> float | None:
+    values = [r[key] for r in rows if r.get(key) is not None]
+    return round(statistics.mean(values), 3) if values else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--questions", default="eval/questions.jsonl")
     parser.add_argument("--limit", type=int, default=30)
+    parser.add_argument("--ids", default="", help="comma-separated question ids instead of the first --limit")
     parser.add_argument("--cold-prefix", action="store_true", help="reset llama.cpp's prefix cache each time")
     args = parser.parse_args()
-    questions = [q for q in load_questions(Path(args.questions)) if q.type != "unanswerable"][: args.limit]
+    questions = [q for q in load_questions(Path(args.questions)) if q.type != "unanswerable"]
+    wanted = set(filter(None, args.ids.split(",")))
+    questions = [q for q in questions if q.id in wanted] if wanted else questions[: args.limit]
     assistant = Assistant(load_settings(data_dir=Path(args.data_dir), backend="local"))
     started = time.perf_counter()
     assistant.ask("warm-up: what was discussed with Serbia?", backend="local")  # loads embedder and model
@@ -99,6 +115,7 @@ def main() -> None:
     for q in questions:
         rows.append(run_one(assistant, q, args.cold_prefix))
         print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+        rows[-1].pop("written")
     extractive = [key_facts(assistant.ask(q.question, q.as_of, "extractive").answer, q) for q in questions]
     first_tokens = sorted(r["first_token_s"] for r in rows if "first_token_s" in r) or [None]
     summary = {
@@ -116,6 +133,9 @@ def main() -> None:
         "model_calls": len([r for r in rows if "first_token_s" in r]),
         "model_answers_shown": sum(r["backend"] == "local" for r in rows),
         "key_facts_local": round(statistics.mean(r["key_facts"] for r in rows), 3),
+        "key_facts_model_calls": mean_of([r for r in rows if "first_token_s" in r], "key_facts"),
+        "key_facts_written": mean_of([r for r in rows if "first_token_s" in r], "key_facts_written"),
+        "key_facts_given": mean_of([r for r in rows if "first_token_s" in r], "key_facts_given"),
         "key_facts_extractive": round(statistics.mean(extractive), 3),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
     }
