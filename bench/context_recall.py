@@ -32,6 +32,9 @@ from rag.assistant import Assistant, retrieval_query  # noqa: E402
 from rag.evaluation import load_questions  # noqa: E402
 from rag.settings import load_settings  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from local_model import key_facts_given  # noqa: E402
+
 HEADER = 30  # "[n] " + " (outlet, date)" around each source's title
 
 
@@ -39,13 +42,18 @@ def product(question, ranked, document_text, budget):
     return ChatWriter(None, "bench", max_chars=budget).sources(question, ranked, document_text)
 
 
+def cost(passage) -> int:
+    """What a source adds to the prompt: its text and its title line."""
+    return len(passage.text) + len(passage.title) + HEADER
+
+
 def _fit(order, document_text, budget, titles: bool):
     kept, used, seen = [], 0, set()
     for passage in order:
-        cost = len(passage.text) + (len(passage.title) + HEADER if titles and passage.doc_id not in seen else 0)
-        if used + cost <= budget:
+        cost_ = cost(passage) if titles and passage.doc_id not in seen else len(passage.text)
+        if used + cost_ <= budget:
             kept.append(passage)
-            used += cost
+            used += cost_
             seen.add(passage.doc_id)
     return chronological(merge_adjacent(kept, document_text))
 
@@ -65,12 +73,6 @@ def extractive(question, ranked, document_text, budget):
 
 
 STRATEGIES = {"product": product, "sentences": sentences, "extractive": extractive}
-
-
-def facts_in(sources, question) -> float:
-    text = " ".join(f"{s.title} {s.text}" for s in sources).lower()
-    groups = question.must_include
-    return sum(any(alt.lower() in text for alt in group) for group in groups) / len(groups) if groups else 1.0
 
 
 def main() -> None:
@@ -93,8 +95,8 @@ def main() -> None:
     for name, pick in STRATEGIES.items():
         for budget in (int(b) for b in args.budgets.split(",")):
             chosen = [(q, pick(q.question, ranked, assistant.document_text, budget)) for q, ranked in cases]
-            costs = [sum(len(s.text) + len(s.title) + HEADER for s in sources) for _, sources in chosen]
-            recall = statistics.mean(facts_in(sources, q) for q, sources in chosen)
+            costs = [sum(map(cost, sources)) for _, sources in chosen]
+            recall = statistics.mean(key_facts_given(sources, q) for q, sources in chosen)
             print(
                 f"| {name} | {budget} | {recall:.3f} | {statistics.mean(costs):.0f} | {statistics.median(costs):.0f} |"
             )

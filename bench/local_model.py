@@ -28,13 +28,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rag.answer import local_llm  # noqa: E402
 from rag.assistant import Assistant  # noqa: E402
-from rag.evaluation import Outcome, load_questions  # noqa: E402
+from rag.evaluation import key_fact_recall, load_questions  # noqa: E402
 from rag.settings import load_settings  # noqa: E402
 
 
 def key_facts(answer: str, question) -> float:
     """As ``rag eval`` scores it (the share of key-fact groups the answer contains)."""
-    return Outcome(question, [], [], answer, False, 0.0, 0.0).key_fact_recall()
+    return key_fact_recall(answer, question.must_include)
 
 
 def key_facts_given(sources, question) -> float:
@@ -117,7 +117,8 @@ def main() -> None:
         print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
         rows[-1].pop("written")
     extractive = [key_facts(assistant.ask(q.question, q.as_of, "extractive").answer, q) for q in questions]
-    first_tokens = sorted(r["first_token_s"] for r in rows if "first_token_s" in r) or [None]
+    called = [r for r in rows if "first_token_s" in r]  # questions the model was asked
+    first_tokens = sorted(r["first_token_s"] for r in called) or [None]
     summary = {
         "questions": len(rows),
         "cold_prefix": args.cold_prefix,
@@ -130,12 +131,12 @@ def main() -> None:
         "answer_p50_s": median(rows, "answer_s"),
         "prompt_tokens_p50": median(rows, "prompt_tokens"),
         "tokens_per_s_p50": median(rows, "tokens_per_s"),
-        "model_calls": len([r for r in rows if "first_token_s" in r]),
+        "model_calls": len(called),
         "model_answers_shown": sum(r["backend"] == "local" for r in rows),
         "key_facts_local": round(statistics.mean(r["key_facts"] for r in rows), 3),
-        "key_facts_model_calls": mean_of([r for r in rows if "first_token_s" in r], "key_facts"),
-        "key_facts_written": mean_of([r for r in rows if "first_token_s" in r], "key_facts_written"),
-        "key_facts_given": mean_of([r for r in rows if "first_token_s" in r], "key_facts_given"),
+        "key_facts_model_calls": mean_of(called, "key_facts"),
+        "key_facts_written": mean_of(called, "key_facts_written"),
+        "key_facts_given": mean_of(called, "key_facts_given"),
         "key_facts_extractive": round(statistics.mean(extractive), 3),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
     }

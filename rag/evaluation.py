@@ -90,11 +90,7 @@ class Outcome:
         return len(gold & set(self.cited)) / len(gold)
 
     def key_fact_recall(self) -> float:
-        groups = self.question.must_include
-        if not groups:
-            return 1.0
-        text = self.answer.lower()
-        return sum(any(alt.lower() in text for alt in group) for group in groups) / len(groups)
+        return key_fact_recall(self.answer, self.question.must_include)
 
     def as_dict(self) -> dict:
         return {
@@ -108,6 +104,18 @@ class Outcome:
             "cited": self.cited,
             "ranking": self.ranking[:10],
         }
+
+
+def key_fact_recall(text: str, must_include: list[list[str]]) -> float:
+    """The share of key-fact groups with one alternative in ``text`` (case-insensitive).
+
+    >>> key_fact_recall("They discussed the Peace Accord.", [["peace accord"], ["climate", "energy"]])
+    0.5
+    """
+    if not must_include:
+        return 1.0
+    text = text.lower()
+    return sum(any(alt.lower() in text for alt in group) for group in must_include) / len(must_include)
 
 
 def _percentile(values: list[float], q: float) -> float:
