@@ -9,10 +9,13 @@ strategy picks sources within a budget of characters:
 
 - ``product``: ``ChatWriter.sources`` (best passages widened by a neighbour sentence, strict budget);
 - ``sentences``: best sentences alone, no widening, each new document's title line counted;
-- ``extractive``: the extractive answer's sentences first, then the next best, no widening.
+- ``extractive``: the extractive answer's sentences first, then the next best, no widening;
+- ``by-source``: ``BySourceWriter.sources`` (``RAG_LOCAL_WRITING=by-source``): the best passage within
+  ``--first`` characters, then the rest of the budget; the model reads one source per call.
 
 Cost is what the prompt carries: passage text plus title plus ~30 characters of header a source.
-Compare strategies at the same cost, not the same budget.
+Compare strategies at the same cost, not the same budget. "Waits on" is the part of the cost the
+model's first token waits on: all of it, except by source, where it is the first source.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from rag.answer.by_source import BySourceWriter  # noqa: E402
 from rag.answer.chat import MIN_SCORE, ChatWriter  # noqa: E402
 from rag.answer.extractive import ExtractiveWriter  # noqa: E402
 from rag.answer.listing import is_list_question  # noqa: E402
@@ -72,7 +76,11 @@ def extractive(question, ranked, document_text, budget):
     return _fit([p for p in ranked if inside(p)] + rest, document_text, budget, titles=False)
 
 
-STRATEGIES = {"product": product, "sentences": sentences, "extractive": extractive}
+def by_source(question, ranked, document_text, budget, first=400):
+    return BySourceWriter(None, "bench", max_chars=budget, first_chars=first).sources(question, ranked, document_text)
+
+
+STRATEGIES = {"product": product, "sentences": sentences, "extractive": extractive, "by-source": by_source}
 
 
 def main() -> None:
@@ -80,6 +88,7 @@ def main() -> None:
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--questions", default="eval/questions.jsonl")
     parser.add_argument("--budgets", default="600,700,800,900,1000,1100")
+    parser.add_argument("--strategies", default="", help="comma-separated, e.g. product,by-source (default: all)")
     args = parser.parse_args()
     assistant = Assistant(load_settings(data_dir=Path(args.data_dir), backend="extractive"))
     cases = []
@@ -91,14 +100,22 @@ def main() -> None:
         ranked = assistant.rank(query, result)
         cases.append((q, newest_document(ranked) if result.scope.latest else ranked))
     print(f"{len(cases)} questions (answerable, not lists)")
-    print("| strategy | budget | key facts given | cost mean | cost p50 |\n|---|---|---|---|---|")
+    print("| strategy | budget | key facts given | cost mean | cost p50 | waits on, mean |\n|---|---|---|---|---|---|")
     for name, pick in STRATEGIES.items():
+        if args.strategies and name not in args.strategies.split(","):
+            continue
         for budget in (int(b) for b in args.budgets.split(",")):
             chosen = [(q, pick(q.question, ranked, assistant.document_text, budget)) for q, ranked in cases]
             costs = [sum(map(cost, sources)) for _, sources in chosen]
+            waits = [
+                cost(sources[0]) if name == "by-source" else c
+                for (_, sources), c in zip(chosen, costs, strict=True)
+                if sources
+            ]
             recall = statistics.mean(key_facts_given(sources, q) for q, sources in chosen)
             print(
-                f"| {name} | {budget} | {recall:.3f} | {statistics.mean(costs):.0f} | {statistics.median(costs):.0f} |"
+                f"| {name} | {budget} | {recall:.3f} | {statistics.mean(costs):.0f} | {statistics.median(costs):.0f} "
+                f"| {statistics.mean(waits):.0f} |"
             )
 
 

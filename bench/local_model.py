@@ -9,8 +9,10 @@ Per question, from the question on: when the extractive draft with its sources i
 first useful content), when the model's first token arrives, when the checked answer is done;
 the prompt's size in tokens and the model's generation speed. Key-fact recall of the local
 model's final answers is computed like ``rag eval`` does, beside the extractive answer's on the
-same questions. ``--cold-prefix`` empties llama.cpp's cache before each question, to show what
-reusing the prompt prefix (the chat template and the system prompt) saves.
+same questions. ``--unanswerable`` asks the questions the corpus cannot answer instead: what
+counts there is ``declined`` (answers without a citation); read the others' ``written`` text.
+``--cold-prefix`` empties llama.cpp's cache before each question, to show what reusing the
+prompt prefix (the chat template and the system prompt) saves.
 The model is loaded before the timing (a one-off cost, reported on its own).
 """
 
@@ -75,6 +77,7 @@ def run_one(assistant: Assistant, q, cold: bool) -> dict:
         "key_facts": key_facts(final.answer, q),
         "key_facts_written": key_facts("".join(pieces), q),  # before the verifier
         "key_facts_given": key_facts_given(sources, q) if sources else None,
+        "declined": final.declined,  # no citation: the refusal, or no checked sentence left
     }
     if not sources:  # declined before any model call: no model timing to report
         row.pop("first_token_s", None)
@@ -102,9 +105,10 @@ def main() -> None:
     parser.add_argument("--questions", default="eval/questions.jsonl")
     parser.add_argument("--limit", type=int, default=30)
     parser.add_argument("--ids", default="", help="comma-separated question ids instead of the first --limit")
+    parser.add_argument("--unanswerable", action="store_true", help="the questions the corpus cannot answer")
     parser.add_argument("--cold-prefix", action="store_true", help="reset llama.cpp's prefix cache each time")
     args = parser.parse_args()
-    questions = [q for q in load_questions(Path(args.questions)) if q.type != "unanswerable"]
+    questions = [q for q in load_questions(Path(args.questions)) if (q.type == "unanswerable") == args.unanswerable]
     wanted = set(filter(None, args.ids.split(",")))
     questions = [q for q in questions if q.id in wanted] if wanted else questions[: args.limit]
     assistant = Assistant(load_settings(data_dir=Path(args.data_dir), backend="local"))
@@ -138,6 +142,7 @@ def main() -> None:
         "key_facts_written": mean_of(called, "key_facts_written"),
         "key_facts_given": mean_of(called, "key_facts_given"),
         "key_facts_extractive": round(statistics.mean(extractive), 3),
+        "declined": sum(r["declined"] for r in rows),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
     }
     print(json.dumps(summary))

@@ -55,6 +55,13 @@ class Settings(BaseSettings):
         ge=300,
         description="source text the local model reads; here each 100 characters delay its first token ~0.35 s",
     )
+    local_writing: Literal["together", "by-source"] = Field(
+        "together",
+        description="how the local model is asked: all sources in one prompt, or one source at a time, best first",
+    )
+    local_first_chars: int = Field(
+        400, ge=100, description="by-source: the first source's size, which the first token waits on"
+    )
     max_file_mb: float = Field(50.0, gt=0, description="largest single file ingested or uploaded")
     uploads_dir: Path = Field(
         Path("corpus/uploads"), description="where the app saves uploaded files (re-index reads its parent)"

@@ -34,6 +34,16 @@ CASES = {
             "max_sentences": 4,
         },
     ),
+    "answer_source_system": ("answer_source_system.j2", {"silent": "NONE"}),
+    "answer_source_user": (
+        "answer_source_user.j2",
+        {
+            "source": SOURCES[0],
+            "n": 2,
+            "history": [Turn("user", "What about tourism?")],
+            "question": "What energy cooperation was discussed with Serbia?",
+        },
+    ),
     "extractive_line": ("extractive_line.j2", {"date": "2024-12-23", "source": "Trend", "text": "Energy.", "n": 1}),
     "brief_system": ("brief_system.j2", {}),
     "brief_user": ("brief_user.j2", {"sources": list(enumerate(SOURCES, start=1)), "topic": "Serbia energy"}),

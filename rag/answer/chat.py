@@ -57,8 +57,9 @@ class ChatWriter(Writer):
 
     def messages(self, question: str, sources: list[Passage], history: list[Turn]) -> list:
         system = render("answer_system.j2", refusal=refusal_text())
-        earlier = [Turn(t.role, _MARKERS.sub("", t.content)) for t in history[-4:]]  # old [n] mean other sources
-        user = render("answer_user.j2", sources=sources, history=earlier, question=question, max_sentences=4)
+        user = render(
+            "answer_user.j2", sources=sources, history=earlier_turns(history), question=question, max_sentences=4
+        )
         return [SystemMessage(system), HumanMessage(user)]
 
     def stream(self, question: str, sources: list[Passage], history: list[Turn]) -> Iterator[str]:
@@ -68,6 +69,11 @@ class ChatWriter(Writer):
         for chunk in self.model.stream(self.messages(question, sources, history)):
             if chunk.content:
                 yield chunk.content if isinstance(chunk.content, str) else str(chunk.content)
+
+
+def earlier_turns(history: list[Turn]) -> list[Turn]:
+    """The last four turns without their markers: an old [n] means another answer's sources."""
+    return [Turn(t.role, _MARKERS.sub("", t.content)) for t in history[-4:]]
 
 
 class ModelFailed(RuntimeError):

@@ -1,0 +1,193 @@
+"""A chat model asked about one source at a time: the first words come after one short prompt.
+
+A small local model reads its prompt at 20–45 tokens a second and writes nothing before it has
+read all of it, so four sources cost 10–15 s before the first word; and given four sources at
+once, the 1.5B model mostly answers in one sentence on one point (docs/benchmarks.md). Asked
+source by source, best first, it starts after reading one short passage, and every source gets
+its own say while the reader reads the first.
+
+The instructions are the system prompt, which llama.cpp keeps in its prefix cache, and each
+call's user message is the question then the source: only the question and the source are read
+anew. A source the model finds silent on the question (it replies ``NONE``: offered the refusal
+sentence instead, it declined sources that did answer) adds nothing, and the refusal is the answer
+only when every source was silent. A later source's
+sentence that repeats an earlier one (readouts of one call by two outlets) is dropped.
+
+Not the default (``RAG_LOCAL_WRITING=together`` is): on 48 held-out questions it brought the
+first token from 13–14 s to 6.9 s p50 on a slow CPU and key facts from 0.49 to 0.68, but a
+passage read alone loses who is speaking, and a blind audit found a misattributed or unsupported
+sentence in 18 answers against 8 (docs/benchmarks.md, "Fourth session").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from rag.answer.base import DocumentText, Turn, is_refusal, refusal_text
+from rag.answer.chat import MIN_SCORE, ChatWriter, earlier_turns
+from rag.answer.passages import Passage, leading, merge_adjacent, widen
+from rag.lexical import stems
+from rag.prompts import render
+from rag.text import sentence_spans
+
+_MARKER = re.compile(r"\s?\[\d+(?:\s*[,;]\s*\d+)*\]")
+SILENT = "NONE"  # what the model is told to reply when its source says nothing on the question
+REPEATED = 0.8  # a sentence whose content words are 80% in one earlier sentence says nothing new
+
+
+class BySourceWriter(ChatWriter):
+    """One model call per source, best source first; ``first_chars`` bounds what the first token waits on."""
+
+    def __init__(self, model, name: str, max_sources: int = 4, max_chars: int = 1100, first_chars: int = 400):
+        super().__init__(model, name, max_sources=max_sources, max_chars=max_chars)
+        self.first_chars = first_chars
+
+    def sources(self, question: str, ranked: list[Passage], document_text: DocumentText) -> list[Passage]:
+        """The best passage within ``first_chars``, then the next ones within ``max_chars`` in all.
+
+        What of the best passage's context did not fit the first source comes next, then the other
+        passages, each widened by a neighbour sentence while it fits; those are merged where they
+        touch and kept best first, like the calls.
+        """
+        best = [p for p in ranked[: self.max_sources * 2] if p.score >= MIN_SCORE][: self.max_sources]
+        if not best:
+            return []
+        first = fit(best[0], document_text, self.first_chars, None) or leading(best[0], self.first_chars)
+        rest, used = [], len(first.text)
+        for passage in outside(widen(best[0], document_text), first, document_text) + best[1:]:
+            kept = fit(passage, document_text, self.max_chars - used, first)
+            if kept is not None:
+                rest.append(kept)
+                used += len(kept.text)
+        return [first] + sorted(merge_adjacent(rest, document_text), key=lambda p: -p.score)
+
+    def messages_for(self, question: str, source: Passage, n: int, history: list[Turn]) -> list:
+        system = render("answer_source_system.j2", silent=SILENT)
+        user = render("answer_source_user.j2", question=question, history=earlier_turns(history), source=source, n=n)
+        return [SystemMessage(system), HumanMessage(user)]
+
+    def messages(self, question: str, sources: list[Passage], history: list[Turn]) -> list:
+        """The first call's messages: all the first token waits on."""
+        return self.messages_for(question, sources[0], 1, history) if sources else []
+
+    def stream(self, question: str, sources: list[Passage], history: list[Turn]) -> Iterator[str]:
+        said: list[frozenset[str]] = []  # the content words of every sentence given so far
+        for n, source in enumerate(sources, start=1):
+            reply = (str(c.content) for c in self.model.stream(self.messages_for(question, source, n, history)))
+            pieces = withhold_silence(p for p in reply if p)
+            if not said:  # streamed as it comes: the reader's first words
+                text = ""
+                for piece in renumbered(pieces, n):
+                    text += piece
+                    yield piece
+                if text.strip() and not _MARKER.search(text.strip()[-6:]):
+                    yield f" [{n}]"  # the call saw one source: its paragraph cites it
+            else:  # whole, once silence and repeats are dropped
+                text = paragraph("".join(pieces), n, said)
+                if text:
+                    yield "\n\n" + text
+            said += [stems(text[a:b]) for a, b in sentence_spans(text)]
+        if not said:
+            yield refusal_text()
+
+
+def fit(passage: Passage, document_text: DocumentText, room: int, first: Passage | None) -> Passage | None:
+    """The passage widened by a neighbour sentence if that fits in ``room``, else as is if it fits;
+    never text the ``first`` source already gives."""
+    candidates = (widen(passage, document_text), passage)
+    return next((c for c in candidates if len(c.text) <= room and not overlaps(c, first)), None)
+
+
+def overlaps(a: Passage, b: Passage | None) -> bool:
+    return b is not None and a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
+
+
+def outside(around: Passage, first: Passage, document_text: DocumentText) -> list[Passage]:
+    """What of ``around`` follows ``first`` (its context that did not fit), as a passage.
+
+    Only what follows: a readout's substance comes after its opening sentence, and what precedes a
+    passage is mostly a byline ("The below is attributable to …") that a model asked about it alone
+    fills with invention.
+    """
+    text = document_text(around.doc_id)
+    piece = text[first.end : around.end]
+    start, end = first.end + len(piece) - len(piece.lstrip()), around.end - len(piece) + len(piece.rstrip())
+    return [replace(around, start=start, end=end, text=text[start:end])] if start < end else []
+
+
+def paragraph(reply: str, n: int, said: list[frozenset[str]]) -> str:
+    """A later call's reply as one paragraph citing its source ``[n]``: new sentences only.
+
+    >>> said = [stems("The Secretary raised the killing of journalist Shireen Abu Akleh with Gantz [1].")]
+    >>> paragraph("The Secretary raised the killing of Shireen Abu Akleh [2]. They discussed Iran [1].", 3, said)
+    'They discussed Iran [3].'
+    >>> paragraph("They discussed Iran. The sources in the corpus do not answer this question.", 2, [])
+    'They discussed Iran [2].'
+    """
+    kept = [_MARKER.sub("", sentence).strip() for sentence in new_sentences(reply, said)]
+    kept = [s for s in kept if s and not is_refusal(s) and s.strip(" .").upper() != SILENT]
+    return " ".join(kept).rstrip(".") + f" [{n}]." if kept else ""
+
+
+def new_sentences(text: str, said: list[frozenset[str]]) -> list[str]:
+    """The sentences of ``text`` that do not repeat one already said."""
+    text, kept = text.strip(), []
+    for start, end in sentence_spans(text):
+        words = stems(text[start:end])
+        if words and not any(len(words & earlier) >= REPEATED * len(words) for earlier in said):
+            kept.append(text[start:end])
+    return kept
+
+
+def renumbered(pieces: Iterable[str], n: int) -> Iterator[str]:
+    """The pieces with every marker made ``[n]``: the call saw only source ``n``.
+
+    A piece that opens a marker is held until the marker closes (markers stream as ``[``, ``2``, ``]``).
+
+    >>> "".join(renumbered(["Gas [", "1", "]. Oil [2", "].", " End"], 3))
+    'Gas [3]. Oil [3]. End'
+    """
+
+    def cite(marker: re.Match) -> str:
+        return marker.group(0)[: len(marker.group(0)) - len(marker.group(0).lstrip())] + f"[{n}]"
+
+    held = ""
+    for piece in pieces:
+        held += piece
+        opened = held.rfind("[")
+        if opened != -1 and "]" not in held[opened:] and len(held) - opened < 12:
+            continue  # a marker may still be arriving
+        yield _MARKER.sub(cite, held)
+        held = ""
+    if held:
+        yield _MARKER.sub(cite, held)
+
+
+def withhold_silence(pieces: Iterable[str]) -> Iterator[str]:
+    """The pieces, unless together they say the source is silent (``NONE``, or the refusal):
+    held back while they could still be that.
+
+    >>> list(withhold_silence(["NO", "NE"]))
+    []
+    >>> list(withhold_silence(["The sources in", " the corpus do not answer this question."]))
+    []
+    >>> list(withhold_silence(["The", " sources", " say", " more"]))
+    ['The sources say', ' more']
+    """
+    silences = (SILENT.lower(), refusal_text().lower().rstrip("."))
+    held: str | None = ""
+    for piece in pieces:
+        if held is None:
+            yield piece
+            continue
+        held += piece
+        start = held.strip().lower().rstrip(".")
+        if not any(silence.startswith(start) for silence in silences):
+            yield held
+            held = None
+    if held and held.strip().lower().rstrip(".") not in silences:
+        yield held

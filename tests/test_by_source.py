@@ -1,0 +1,106 @@
+"""The local model asked source by source (``RAG_LOCAL_WRITING=by-source``), with fake chat models."""
+
+import pytest
+from conftest import SERBIA_QUESTION
+from fakes import recording_chat
+
+from rag.answer.base import refusal_text
+from rag.answer.by_source import BySourceWriter
+from rag.answer.passages import Passage
+from rag.assistant import Assistant
+from rag.factory import make_writer
+from rag.settings import SettingsError, load_settings
+
+DOCUMENTS = {
+    "d1": "Leaders met in Belgrade. They agreed to build a gas interconnector by 2027. Tourism came up too.",
+    "d2": "The ministers spoke by phone. They discussed renewable energy and a joint solar plant.",
+    "d3": "A statement followed. It welcomed the gas interconnector agreement.",
+}
+
+
+def passage(doc_id: str, sentence: int, score: float) -> Passage:
+    """The ``sentence``-th sentence of a document as a ranked passage."""
+    text = DOCUMENTS[doc_id]
+    starts = [0] + [i + 2 for i, c in enumerate(text) if c == "." and i + 2 < len(text)]
+    start = starts[sentence]
+    end = text.index(".", start) + 1
+    return Passage(doc_id, start, end, text[start:end], title=f"Readout {doc_id}", source="MFA", score=score)
+
+
+RANKED = [passage("d1", 1, 0.9), passage("d2", 1, 0.8), passage("d3", 1, 0.7)]
+
+
+def writer(*replies: str, first_chars: int = 400, max_chars: int = 1100) -> tuple[BySourceWriter, object]:
+    chat = recording_chat(*replies)
+    return BySourceWriter(chat, "local", max_chars=max_chars, first_chars=first_chars), chat
+
+
+def test_each_source_gets_its_own_call_best_first_with_the_question_before_it():
+    """The calls share the system prompt and the question: llama.cpp reads only the next source."""
+    by_source, chat = writer("Gas was discussed [2].", "Solar power was discussed [1].", "A deal was welcomed")
+    sources = by_source.sources("Gas?", RANKED, DOCUMENTS.get)
+    assert [s.doc_id for s in sources] == ["d1", "d2", "d3"]
+    text = "".join(by_source.stream("Gas?", sources, []))
+    # Each call saw one source, so its sentences cite that source, whatever number the model wrote.
+    assert text == "Gas was discussed [1].\n\nSolar power was discussed [2].\n\nA deal was welcomed [3]."
+    assert len(chat.sent) == 3
+    systems = {messages[0].content for messages in chat.sent}
+    users = [messages[1].content for messages in chat.sent]
+    assert len(systems) == 1 and "one numbered source" in systems.pop()
+    for n, (user, source) in enumerate(zip(users, sources, strict=True), start=1):
+        assert user.startswith("Question: Gas?\n\nSource [")
+        assert f"Source [{n}] Readout {source.doc_id} (MFA, undated)\n{source.text}" in user
+        assert all(other.text not in user for other in sources if other is not source)
+
+
+def test_a_silent_source_adds_nothing_and_a_repeated_point_is_dropped():
+    by_source, _ = writer(
+        "They agreed to build a gas interconnector by 2027 [1].",
+        "NONE",
+        "They agreed to build the gas interconnector by 2027 [3]. The statement welcomed the agreement [3].",
+    )
+    text = "".join(by_source.stream("Gas?", by_source.sources("Gas?", RANKED, DOCUMENTS.get), []))
+    assert text == "They agreed to build a gas interconnector by 2027 [1].\n\nThe statement welcomed the agreement [3]."
+
+
+def test_the_refusal_is_the_answer_only_when_every_source_is_silent():
+    by_source, _ = writer("NONE", "NONE.", refusal_text())
+    pieces = list(by_source.stream("Gas?", by_source.sources("Gas?", RANKED, DOCUMENTS.get), []))
+    assert "".join(pieces) == refusal_text()
+
+
+def test_the_first_source_is_bounded_and_the_rest_share_the_budget():
+    """What the first token waits on is one short passage; what follows it and the others come after."""
+    by_source, _ = writer(first_chars=60, max_chars=160)
+    sources = by_source.sources("Gas?", RANKED, DOCUMENTS.get)
+    assert [s.text for s in sources] == [
+        "They agreed to build a gas interconnector by 2027.",  # too long with its neighbours
+        "Tourism came up too.",  # what followed it, next (not the byline-like sentence before)
+        DOCUMENTS["d2"],  # the next best, widened by its neighbour; no room left for d3
+    ]
+    assert sum(len(s.text) for s in sources) <= 160
+    assert all(DOCUMENTS[s.doc_id][s.start : s.end] == s.text for s in sources)  # offsets stay true
+
+
+def test_the_setting_chooses_the_writer_and_a_wrong_value_names_it(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RAG_LOCAL_WRITING", "by-source")
+    assert isinstance(make_writer(load_settings(), "local", chat_model=recording_chat("x")), BySourceWriter)
+    monkeypatch.setenv("RAG_LOCAL_WRITING", "sometimes")
+    with pytest.raises(SettingsError, match="RAG_LOCAL_WRITING"):
+        load_settings()
+
+
+def test_by_source_answers_are_checked_and_cited_in_the_product_path(sample_index, embeddings, monkeypatch):
+    monkeypatch.setenv("RAG_LOCAL_WRITING", "by-source")
+    chat = recording_chat(
+        "The importance of cooperation in the field of production and export of alternative energy was noted [1].",
+        *["NONE"] * 3,
+    )
+    settings = load_settings(data_dir=sample_index, backend="auto")
+    events = list(Assistant(settings, embeddings=embeddings, chat_models={"local": chat}).events(SERBIA_QUESTION))
+    kinds = [e.kind for e in events]
+    assert kinds.index("draft") < kinds.index("token")
+    answer = events[-1].value
+    assert answer.backend == "local" and "alternative energy" in answer.answer
+    assert [c.date for c in answer.citations] == ["2024-12-23"]
