@@ -11,7 +11,7 @@ strategy picks sources within a budget of characters:
 - ``sentences``: best sentences alone, no widening, each new document's title line counted;
 - ``extractive``: the extractive answer's sentences first, then the next best, no widening;
 - ``by-source``: ``BySourceWriter.sources`` (``RAG_LOCAL_WRITING=by-source``): the best passage within
-  ``--first`` characters, then the rest of the budget; the model reads one source per call.
+  the default ``RAG_LOCAL_FIRST_CHARS``, then the rest of the budget; the model reads one source per call.
 
 Cost is what the prompt carries: passage text plus title plus ~30 characters of header a source.
 Compare strategies at the same cost, not the same budget. "Waits on" is the part of the cost the
@@ -34,7 +34,7 @@ from rag.answer.listing import is_list_question  # noqa: E402
 from rag.answer.passages import chronological, merge_adjacent, newest_document  # noqa: E402
 from rag.assistant import Assistant, retrieval_query  # noqa: E402
 from rag.evaluation import load_questions  # noqa: E402
-from rag.settings import load_settings  # noqa: E402
+from rag.settings import Settings, load_settings  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from local_model import key_facts_given  # noqa: E402
@@ -76,7 +76,8 @@ def extractive(question, ranked, document_text, budget):
     return _fit([p for p in ranked if inside(p)] + rest, document_text, budget, titles=False)
 
 
-def by_source(question, ranked, document_text, budget, first=400):
+def by_source(question, ranked, document_text, budget):
+    first = Settings.model_fields["local_first_chars"].default
     return BySourceWriter(None, "bench", max_chars=budget, first_chars=first).sources(question, ranked, document_text)
 
 

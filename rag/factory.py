@@ -132,9 +132,9 @@ def make_writer(settings: Settings, backend: str, chat_model=None):
     from rag.answer.chat import ChatWriter
 
     max_chars = settings.local_source_chars if backend == "local" else 6000
+    model = chat_model or make_chat_model(settings, backend)
     if backend == "local" and settings.local_writing == "by-source":
         from rag.answer.by_source import BySourceWriter
 
-        model = chat_model or make_chat_model(settings, backend)
         return BySourceWriter(model, backend, max_chars=max_chars, first_chars=settings.local_first_chars)
-    return ChatWriter(chat_model or make_chat_model(settings, backend), backend, max_chars=max_chars)
+    return ChatWriter(model, backend, max_chars=max_chars)

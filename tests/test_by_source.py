@@ -101,6 +101,7 @@ def test_by_source_answers_are_checked_and_cited_in_the_product_path(sample_inde
     events = list(Assistant(settings, embeddings=embeddings, chat_models={"local": chat}).events(SERBIA_QUESTION))
     kinds = [e.kind for e in events]
     assert kinds.index("draft") < kinds.index("token")
+    assert chat.sent and all(m[1].content.startswith("Question: ") for m in chat.sent)  # asked source by source
     answer = events[-1].value
     assert answer.backend == "local" and "alternative energy" in answer.answer
     assert [c.date for c in answer.citations] == ["2024-12-23"]

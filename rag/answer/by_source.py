@@ -28,13 +28,13 @@ from dataclasses import replace
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from rag.answer.base import DocumentText, Turn, is_refusal, refusal_text
-from rag.answer.chat import MIN_SCORE, ChatWriter, earlier_turns
+from rag.answer.chat import ChatWriter, earlier_turns
 from rag.answer.passages import Passage, leading, merge_adjacent, widen
+from rag.answer.verify import MARKERS
 from rag.lexical import stems
 from rag.prompts import render
 from rag.text import sentence_spans
 
-_MARKER = re.compile(r"\s?\[\d+(?:\s*[,;]\s*\d+)*\]")
 SILENT = "NONE"  # what the model is told to reply when its source says nothing on the question
 REPEATED = 0.8  # a sentence whose content words are 80% in one earlier sentence says nothing new
 
@@ -53,7 +53,7 @@ class BySourceWriter(ChatWriter):
         passages, each widened by a neighbour sentence while it fits; those are merged where they
         touch and kept best first, like the calls.
         """
-        best = [p for p in ranked[: self.max_sources * 2] if p.score >= MIN_SCORE][: self.max_sources]
+        best = self.best(ranked)
         if not best:
             return []
         first = fit(best[0], document_text, self.first_chars, None) or leading(best[0], self.first_chars)
@@ -84,7 +84,7 @@ class BySourceWriter(ChatWriter):
                 for piece in renumbered(pieces, n):
                     text += piece
                     yield piece
-                if text.strip() and not _MARKER.search(text.strip()[-6:]):
+                if text.strip() and not MARKERS.search(text.strip()[-6:]):
                     yield f" [{n}]"  # the call saw one source: its paragraph cites it
             else:  # whole, once silence and repeats are dropped
                 text = paragraph("".join(pieces), n, said)
@@ -128,8 +128,8 @@ def paragraph(reply: str, n: int, said: list[frozenset[str]]) -> str:
     >>> paragraph("They discussed Iran. The sources in the corpus do not answer this question.", 2, [])
     'They discussed Iran [2].'
     """
-    kept = [_MARKER.sub("", sentence).strip() for sentence in new_sentences(reply, said)]
-    kept = [s for s in kept if s and not is_refusal(s) and s.strip(" .").upper() != SILENT]
+    kept = [MARKERS.sub("", sentence).strip() for sentence in new_sentences(reply, said)]
+    kept = [s for s in kept if s and not is_silence(s)]
     return " ".join(kept).rstrip(".") + f" [{n}]." if kept else ""
 
 
@@ -161,10 +161,10 @@ def renumbered(pieces: Iterable[str], n: int) -> Iterator[str]:
         opened = held.rfind("[")
         if opened != -1 and "]" not in held[opened:] and len(held) - opened < 12:
             continue  # a marker may still be arriving
-        yield _MARKER.sub(cite, held)
+        yield MARKERS.sub(cite, held)
         held = ""
     if held:
-        yield _MARKER.sub(cite, held)
+        yield MARKERS.sub(cite, held)
 
 
 def withhold_silence(pieces: Iterable[str]) -> Iterator[str]:
@@ -189,5 +189,10 @@ def withhold_silence(pieces: Iterable[str]) -> Iterator[str]:
         if not any(silence.startswith(start) for silence in silences):
             yield held
             held = None
-    if held and held.strip().lower().rstrip(".") not in silences:
+    if held and not is_silence(held):
         yield held
+
+
+def is_silence(text: str) -> bool:
+    """The model's ``NONE`` for a silent source, or the refusal sentence (which also says so)."""
+    return text.strip().lower().rstrip(".") == SILENT.lower() or is_refusal(text)

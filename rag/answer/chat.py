@@ -44,9 +44,8 @@ class ChatWriter(Writer):
         too long, keeps only its leading sentences (at least one). See docs/benchmarks.md, "The
         local model".
         """
-        best = [p for p in ranked[: self.max_sources * 2] if p.score >= MIN_SCORE][: self.max_sources]
         kept, used = [], 0
-        for passage in best:
+        for passage in self.best(ranked):
             room = self.max_chars - used
             candidates = [widen(passage, document_text), passage] + ([] if kept else [leading(passage, room)])
             fitting = next((c for c in candidates if len(c.text) <= room), None if kept else candidates[-1])
@@ -54,6 +53,10 @@ class ChatWriter(Writer):
                 kept.append(fitting)
                 used += len(fitting.text)
         return chronological(merge_adjacent(kept, document_text))
+
+    def best(self, ranked: list[Passage]) -> list[Passage]:
+        """Up to ``max_sources`` of the best ranked passages worth showing a model."""
+        return [p for p in ranked[: self.max_sources * 2] if p.score >= MIN_SCORE][: self.max_sources]
 
     def messages(self, question: str, sources: list[Passage], history: list[Turn]) -> list:
         system = render("answer_system.j2", refusal=refusal_text())

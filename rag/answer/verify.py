@@ -50,7 +50,7 @@ COVERAGE = 0.7  # and 70% of its content words must occur in the cited source
 _REPORTING = frozenset("yes also said says told tell noted spoke speak talked talk reache called calls held".split())
 VERBATIM = 0.8  # a sentence whose longest common run with the source covers 80% of it is a quote
 UNVERIFIED = "(unverified)"
-_MARKERS = re.compile(r"\s?\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+MARKERS = re.compile(r"\s?\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*[,;]?\s*\[\d+(?:\s*[,;]\s*\d+)*\])+[\s.,;]*")
 
 
@@ -89,7 +89,7 @@ class _Claim:
 
 def markers_of(text: str) -> list[int]:
     found = []
-    for group in _MARKERS.findall(text):
+    for group in MARKERS.findall(text):
         found += [int(x) for x in re.split(r"\s*[,;]\s*", group)]
     return list(dict.fromkeys(found))
 
@@ -105,7 +105,7 @@ def split_claims(line: str, count: int, bullet: bool = False) -> list[_Claim]:
             claims[-1].cited = _valid(markers_of(claims[-1].original), count)
             sentence = sentence[leading.end() :].strip()
         if sentence:
-            body = _MARKERS.sub("", sentence).strip()
+            body = MARKERS.sub("", sentence).strip()
             claims.append(_Claim(body, sentence, _valid(markers_of(sentence), count), bullet=bullet))
     pending: list[int] = []
     for claim in reversed(claims):  # a marker closing a bullet or paragraph covers its sentences before it
