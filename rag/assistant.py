@@ -213,15 +213,16 @@ class Assistant:
                 yield Event("token", piece)
         except Exception as error:  # any model/server failure: never a traceback for the user
             return f"The {backend} backend failed ({_short(error)}); answering extractively."
-        answer = self.checked(Answer(answer="".join(pieces), backend=backend, **base), sources)
+        answer = Answer(answer="".join(pieces), backend=backend, **base)
+        answer = self.checked(answer, sources, writer.keeps_unverified)
         if not answer.citations and not is_refusal(answer.answer):
             return f"No sentence of the {backend} model's answer is supported by its sources; showing them instead."
         yield Event("answer", answer)
         return None
 
-    def checked(self, answer: Answer, sources: list[Passage]) -> Answer:
+    def checked(self, answer: Answer, sources: list[Passage], keep_unverified: bool = True) -> Answer:
         """The answer after the verifier: unsupported sentences removed or marked, markers resolved."""
-        verified = verify(answer.answer, sources, self.embeddings)
+        verified = verify(answer.answer, sources, self.embeddings, keep_unverified=keep_unverified)
         text, citations = resolve(verified.text, sources)
         answer.answer, answer.checks = text, verified.checks
         answer.citations = narrow_quotes(citations, verified.quote_spans, self.document_text)

@@ -123,6 +123,11 @@ def make_chat_model(settings: Settings, backend: str):
     raise SettingsError(f"RAG_BACKEND: unknown backend '{backend}' (use auto, extractive, local or openai)")
 
 
+# What the local model reads in all, by how it is asked: together, the first token waits on all of
+# it; by source, only on the first source (RAG_LOCAL_FIRST_CHARS). Measured in docs/benchmarks.md.
+SOURCE_CHARS = {"together": 900, "by-source": 1100}
+
+
 def make_writer(settings: Settings, backend: str, chat_model=None):
     """The writer for a resolved backend; ``chat_model`` overrides the built one (tests, fakes)."""
     from rag.answer.extractive import ExtractiveWriter
@@ -131,7 +136,7 @@ def make_writer(settings: Settings, backend: str, chat_model=None):
         return ExtractiveWriter()
     from rag.answer.chat import ChatWriter
 
-    max_chars = settings.local_source_chars if backend == "local" else 6000
+    max_chars = (settings.local_source_chars or SOURCE_CHARS[settings.local_writing]) if backend == "local" else 6000
     model = chat_model or make_chat_model(settings, backend)
     if backend == "local" and settings.local_writing == "by-source":
         from rag.answer.by_source import BySourceWriter

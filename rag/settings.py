@@ -50,14 +50,14 @@ class Settings(BaseSettings):
     top_k: int = Field(6, ge=1, le=50, description="passages given to the answer writer")
     max_answer_tokens: int = Field(350, ge=16)
     local_context: int = Field(2048, ge=512)
-    local_source_chars: int = Field(
-        900,
+    local_source_chars: int | None = Field(
+        None,
         ge=300,
-        description="source text the local model reads; here each 100 characters delay its first token ~0.35 s",
+        description="source text the local model reads in all (default 1,100 by source, 900 together)",
     )
-    local_writing: Literal["together", "by-source"] = Field(
-        "together",
-        description="how the local model is asked: all sources in one prompt, or one source at a time, best first",
+    local_writing: Literal["by-source", "together"] = Field(
+        "by-source",
+        description="how the local model is asked: one source at a time, best first, or all sources in one prompt",
     )
     local_first_chars: int = Field(
         400, ge=100, description="by-source: the first source's size, which the first token waits on"

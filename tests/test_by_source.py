@@ -28,6 +28,7 @@ def passage(doc_id: str, sentence: int, score: float) -> Passage:
 
 
 RANKED = [passage("d1", 1, 0.9), passage("d2", 1, 0.8), passage("d3", 1, 0.7)]
+GAS = "What was agreed on gas?"  # a topic: names no one, so every document may answer it
 
 
 def writer(*replies: str, first_chars: int = 400, max_chars: int = 1100) -> tuple[BySourceWriter, object]:
@@ -38,9 +39,9 @@ def writer(*replies: str, first_chars: int = 400, max_chars: int = 1100) -> tupl
 def test_each_source_gets_its_own_call_best_first_with_the_question_before_it():
     """The calls share the system prompt and the question: llama.cpp reads only the next source."""
     by_source, chat = writer("Gas was discussed [2].", "Solar power was discussed [1].", "A deal was welcomed")
-    sources = by_source.sources("Gas?", RANKED, DOCUMENTS.get)
+    sources = by_source.sources(GAS, RANKED, DOCUMENTS.get)
     assert [s.doc_id for s in sources] == ["d1", "d2", "d3"]
-    text = "".join(by_source.stream("Gas?", sources, []))
+    text = "".join(by_source.stream(GAS, sources, []))
     # Each call saw one source, so its sentences cite that source, whatever number the model wrote.
     assert text == "Gas was discussed [1].\n\nSolar power was discussed [2].\n\nA deal was welcomed [3]."
     assert len(chat.sent) == 3
@@ -48,7 +49,7 @@ def test_each_source_gets_its_own_call_best_first_with_the_question_before_it():
     users = [messages[1].content for messages in chat.sent]
     assert len(systems) == 1 and "one numbered source" in systems.pop()
     for n, (user, source) in enumerate(zip(users, sources, strict=True), start=1):
-        assert user.startswith("Question: Gas?\n\nSource [")
+        assert user.startswith("Question: What was agreed on gas?\n\nSource [")
         assert f"Source [{n}] Readout {source.doc_id} (MFA, undated)\n{source.text}" in user
         assert all(other.text not in user for other in sources if other is not source)
 
@@ -59,20 +60,20 @@ def test_a_silent_source_adds_nothing_and_a_repeated_point_is_dropped():
         "NONE",
         "They agreed to build the gas interconnector by 2027 [3]. The statement welcomed the agreement [3].",
     )
-    text = "".join(by_source.stream("Gas?", by_source.sources("Gas?", RANKED, DOCUMENTS.get), []))
+    text = "".join(by_source.stream(GAS, by_source.sources(GAS, RANKED, DOCUMENTS.get), []))
     assert text == "They agreed to build a gas interconnector by 2027 [1].\n\nThe statement welcomed the agreement [3]."
 
 
 def test_the_refusal_is_the_answer_only_when_every_source_is_silent():
     by_source, _ = writer("NONE", "NONE.", refusal_text())
-    pieces = list(by_source.stream("Gas?", by_source.sources("Gas?", RANKED, DOCUMENTS.get), []))
+    pieces = list(by_source.stream(GAS, by_source.sources(GAS, RANKED, DOCUMENTS.get), []))
     assert "".join(pieces) == refusal_text()
 
 
 def test_the_first_source_is_bounded_and_the_rest_share_the_budget():
     """What the first token waits on is one short passage; what follows it and the others come after."""
     by_source, _ = writer(first_chars=60, max_chars=160)
-    sources = by_source.sources("Gas?", RANKED, DOCUMENTS.get)
+    sources = by_source.sources(GAS, RANKED, DOCUMENTS.get)
     assert [s.text for s in sources] == [
         "They agreed to build a gas interconnector by 2027.",  # too long with its neighbours
         "Tourism came up too.",  # what followed it, next (not the byline-like sentence before)
@@ -82,19 +83,94 @@ def test_the_first_source_is_bounded_and_the_rest_share_the_budget():
     assert all(DOCUMENTS[s.doc_id][s.start : s.end] == s.text for s in sources)  # offsets stay true
 
 
+CALL = (
+    "Office of the Spokesperson. Secretary Blinken spoke today with Botswana President Masisi about health. "
+    "The Secretary noted the critical role that Botswana plays in the region. They discussed food security."
+)
+CONTACTS = {
+    "call": (CALL, "Call with Botswana President Masisi"),
+    "meeting": ("Secretary Blinken praised Botswana's elections.", "Meeting with Botswana's Foreign Minister"),
+    "ruto": ("President Biden spoke with President Ruto about trade.", "Call with Kenyan President Ruto"),
+}
+
+
+def contact(doc_id: str, sentence: str, score: float) -> Passage:
+    text, title = CONTACTS[doc_id]
+    start = text.index(sentence)
+    return Passage(doc_id, start, start + len(sentence), sentence, title=title, source="MFA", score=score)
+
+
+def test_a_question_about_a_contact_reads_that_contacts_readouts_knowing_who_speaks():
+    """Asked about one passage at a time, the model presented another meeting as the call asked
+    about, and "The Secretary noted" as the counterpart's words (docs/benchmarks.md)."""
+    ranked = [
+        contact("call", "The Secretary noted the critical role that Botswana plays in the region.", 0.9),
+        contact("meeting", "Secretary Blinken praised Botswana's elections.", 0.85),
+        contact("ruto", "President Biden spoke with President Ruto about trade.", 0.8),
+        contact("call", "They discussed food security.", 0.7),
+    ]
+    by_source, chat = writer(
+        "Call with Botswana President Masisi (MFA, undated) The Secretary noted Botswana's critical role [1].",
+        "They discussed food security [2].",
+        first_chars=80,
+    )
+    question = "What did the Secretary discuss with Botswana's President Masisi?"
+    sources = by_source.sources(question, ranked, lambda doc_id: CONTACTS[doc_id][0])
+    assert [s.doc_id for s in sources] == ["call", "call"]  # not the other Botswana meeting, nor Kenya
+    text = "".join(by_source.stream(question, sources, []))
+    assert text == "The Secretary noted Botswana's critical role [1].\n\nThey discussed food security [2]."
+    first, later = (messages[1].content for messages in chat.sent)
+    opening = "Secretary Blinken spoke today with Botswana President Masisi about health."
+    assert "the document opens" not in first  # what the first token waits on stays one passage
+    assert f'the document opens "{opening}"' in later and later.endswith("They discussed food security.")
+    # A contact the question also asks about is read too.
+    both = "What did the Secretary discuss with Botswana's President Masisi and Kenya's President Ruto?"
+    assert [s.doc_id for s in by_source.sources(both, ranked, lambda d: CONTACTS[d][0])] == ["call", "call", "ruto"]
+
+
+def test_an_opening_that_only_says_who_spoke_with_whom_is_context_not_a_source():
+    """Asked what such a sentence says about the talks, the model invented topics."""
+    text = (
+        "Office of the Spokesperson. Secretary Blinken spoke today with Sri Lankan Prime Minister Ranil Wickremesinghe."
+        " The Secretary and the Prime Minister discussed economic challenges."
+        " The Secretary affirmed support for reforms."
+    )
+    title = "Call with Sri Lankan Prime Minister Wickremesinghe"
+
+    def ranked_sentence(sentence: str, score: float) -> Passage:
+        start = text.index(sentence)
+        return Passage("sl", start, start + len(sentence), sentence, title=title, source="MFA", score=score)
+
+    ranked = [
+        ranked_sentence("The Secretary and the Prime Minister discussed economic challenges.", 0.9),
+        ranked_sentence("Secretary Blinken spoke today with Sri Lankan Prime Minister Ranil Wickremesinghe.", 0.85),
+        ranked_sentence("The Secretary affirmed support for reforms.", 0.7),
+    ]
+    by_source, _ = writer(first_chars=70)
+    question = "What did the Secretary and Sri Lanka's Prime Minister Wickremesinghe discuss?"
+    sources = by_source.sources(question, ranked, {"sl": text}.get)
+    assert [s.text for s in sources] == [ranked[0].text, ranked[2].text]
+    assert sources[1].opening == ranked[1].text
+
+
 def test_the_setting_chooses_the_writer_and_a_wrong_value_names_it(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("RAG_LOCAL_WRITING", "by-source")
-    assert isinstance(make_writer(load_settings(), "local", chat_model=recording_chat("x")), BySourceWriter)
+    default = make_writer(load_settings(), "local", chat_model=recording_chat("x"))
+    assert isinstance(default, BySourceWriter) and (default.max_chars, default.first_chars) == (1100, 400)
+    monkeypatch.setenv("RAG_LOCAL_WRITING", "together")
+    together = make_writer(load_settings(), "local", chat_model=recording_chat("x"))
+    assert not isinstance(together, BySourceWriter) and together.max_chars == 900
+    monkeypatch.setenv("RAG_LOCAL_SOURCE_CHARS", "1300")
+    assert make_writer(load_settings(), "local", chat_model=recording_chat("x")).max_chars == 1300
     monkeypatch.setenv("RAG_LOCAL_WRITING", "sometimes")
     with pytest.raises(SettingsError, match="RAG_LOCAL_WRITING"):
         load_settings()
 
 
-def test_by_source_answers_are_checked_and_cited_in_the_product_path(sample_index, embeddings, monkeypatch):
-    monkeypatch.setenv("RAG_LOCAL_WRITING", "by-source")
+def test_the_default_local_writer_asks_by_source_and_its_answer_is_checked(sample_index, embeddings):
     chat = recording_chat(
-        "The importance of cooperation in the field of production and export of alternative energy was noted [1].",
+        "The importance of cooperation in the field of production and export of alternative energy was noted [1]. "
+        "Serbia criticised the energy policy of Azerbaijan harshly [1].",  # weakly supported: padding
         *["NONE"] * 3,
     )
     settings = load_settings(data_dir=sample_index, backend="auto")
@@ -104,4 +180,7 @@ def test_by_source_answers_are_checked_and_cited_in_the_product_path(sample_inde
     assert chat.sent and all(m[1].content.startswith("Question: ") for m in chat.sent)  # asked source by source
     answer = events[-1].value
     assert answer.backend == "local" and "alternative energy" in answer.answer
+    # Shown flagged by the other writers, an unverified sentence is dropped here (mostly invented).
+    assert "criticised" not in answer.answer and "(unverified)" not in answer.answer
+    assert [c.reason.split(":")[0] for c in answer.checks if "criticised" in c.sentence] == ["unverified"]
     assert [c.date for c in answer.citations] == ["2024-12-23"]

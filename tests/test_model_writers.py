@@ -1,4 +1,9 @@
-"""Model backends behind the writer seam, with fake chat models (queued answers)."""
+"""Model backends behind the writer seam, with fake chat models (queued answers).
+
+The local model here gets all sources in one prompt (``RAG_LOCAL_WRITING=together``, as an
+OpenAI-compatible model always does); asked by source (the default) it is tested in
+tests/test_by_source.py.
+"""
 
 import pytest
 from conftest import SERBIA_QUESTION
@@ -13,7 +18,7 @@ from rag.settings import load_settings
 @pytest.fixture
 def assistant_with(sample_index, embeddings):
     def make(chat):
-        settings = load_settings(data_dir=sample_index, backend="auto")
+        settings = load_settings(data_dir=sample_index, backend="auto", local_writing="together")
         return Assistant(settings, embeddings=embeddings, chat_models={"local": chat})
 
     return make

@@ -5,6 +5,7 @@ When a template is edited on purpose, refresh the snapshots with
 """
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import jinja2
@@ -38,7 +39,7 @@ CASES = {
     "answer_source_user": (
         "answer_source_user.j2",
         {
-            "source": SOURCES[0],
+            "source": replace(SOURCES[0], opening="Foreign Minister Bayramov met Prime Minister Vucevic in Baku."),
             "n": 2,
             "history": [Turn("user", "What about tourism?")],
             "question": "What energy cooperation was discussed with Serbia?",

@@ -76,6 +76,9 @@ class Writer(ABC):
     """Writes an answer from numbered passages."""
 
     name: str = "writer"
+    # Whether a sentence the verifier cannot clearly support is shown flagged "(unverified)" (or
+    # removed): see rag.answer.verify.
+    keeps_unverified: bool = True
 
     @abstractmethod
     def sources(self, question: str, ranked: list[Passage], document_text: DocumentText) -> list[Passage]:

@@ -10,13 +10,24 @@ The instructions are the system prompt, which llama.cpp keeps in its prefix cach
 call's user message is the question then the source: only the question and the source are read
 anew. A source the model finds silent on the question (it replies ``NONE``: offered the refusal
 sentence instead, it declined sources that did answer) adds nothing, and the refusal is the answer
-only when every source was silent. A later source's
-sentence that repeats an earlier one (readouts of one call by two outlets) is dropped.
+only when every source was silent. A later source's sentence that repeats an earlier one
+(readouts of one call by two outlets) is dropped.
 
-Not the default (``RAG_LOCAL_WRITING=together`` is): on 48 held-out questions it brought the
-first token from 13–14 s to 6.9 s p50 on a slow CPU and key facts from 0.49 to 0.68, but a
-passage read alone loses who is speaking, and a blind audit found a misattributed or unsupported
-sentence in 18 answers against 8 (docs/benchmarks.md, "Fourth session").
+A passage read alone loses who is speaking and which contact it comes from ("The Secretary
+noted …" became the counterpart's words; a meeting the next week became part of the call asked
+about). So a question that names someone is answered from that contact's documents
+(:func:`rag.answer.passages.one_contact`); every later call is shown its document's opening
+sentence for who is who (``Passage.opening``, never cited); an opening that only says who spoke
+with whom is that context, not a source of its own; and a copy of the title line that the model
+writes before its answer is dropped.
+
+Asked about one short passage, the model also pads it with generic points; the verifier flags
+those and this writer drops them (``keeps_unverified``).
+
+The default (``RAG_LOCAL_WRITING``): on 30 questions written after it was built, on a slow CPU,
+the first token came after 7.1 s p50 against 14.0 s for all sources in one prompt, key facts
+were 0.54 against 0.39, and a blind audit found a mixed-up or invented sentence in 3 answers
+against 4 (docs/benchmarks.md, "Fifth session").
 """
 
 from __future__ import annotations
@@ -29,7 +40,16 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from rag.answer.base import DocumentText, Turn, is_refusal, refusal_text
 from rag.answer.chat import ChatWriter, earlier_turns
-from rag.answer.passages import Passage, leading, merge_adjacent, widen
+from rag.answer.passages import (
+    Passage,
+    is_bare_contact,
+    leading,
+    merge_adjacent,
+    one_contact,
+    opening_span,
+    widen,
+    with_opening,
+)
 from rag.answer.verify import MARKERS
 from rag.lexical import stems
 from rag.prompts import render
@@ -42,6 +62,10 @@ REPEATED = 0.8  # a sentence whose content words are 80% in one earlier sentence
 class BySourceWriter(ChatWriter):
     """One model call per source, best source first; ``first_chars`` bounds what the first token waits on."""
 
+    # Asked about one passage, the model pads a short one with generic points; in a blind audit 21
+    # of its 22 sentences flagged "(unverified)" were unsupported (docs/benchmarks.md): drop them.
+    keeps_unverified = False
+
     def __init__(self, model, name: str, max_sources: int = 4, max_chars: int = 1100, first_chars: int = 400):
         super().__init__(model, name, max_sources=max_sources, max_chars=max_chars)
         self.first_chars = first_chars
@@ -53,7 +77,7 @@ class BySourceWriter(ChatWriter):
         passages, each widened by a neighbour sentence while it fits; those are merged where they
         touch and kept best first, like the calls.
         """
-        best = self.best(ranked)
+        best = self.best(one_contact(question, past_openings(ranked[: self.max_sources * 4], document_text)))
         if not best:
             return []
         first = fit(best[0], document_text, self.first_chars, None) or leading(best[0], self.first_chars)
@@ -63,7 +87,8 @@ class BySourceWriter(ChatWriter):
             if kept is not None:
                 rest.append(kept)
                 used += len(kept.text)
-        return [first] + sorted(merge_adjacent(rest, document_text), key=lambda p: -p.score)
+        later = sorted(merge_adjacent(rest, document_text), key=lambda p: -p.score)
+        return [first] + [with_opening(p, document_text) for p in later]
 
     def messages_for(self, question: str, source: Passage, n: int, history: list[Turn]) -> list:
         system = render("answer_source_system.j2", silent=SILENT)
@@ -78,7 +103,7 @@ class BySourceWriter(ChatWriter):
         said: list[frozenset[str]] = []  # the content words of every sentence given so far
         for n, source in enumerate(sources, start=1):
             reply = (str(c.content) for c in self.model.stream(self.messages_for(question, source, n, history)))
-            pieces = withhold_silence(p for p in reply if p)
+            pieces = without_echo(withhold_silence(p for p in reply if p), source)
             if not said:  # streamed as it comes: the reader's first words
                 text = ""
                 for piece in renumbered(pieces, n):
@@ -93,6 +118,21 @@ class BySourceWriter(ChatWriter):
             said += [stems(text[a:b]) for a, b in sentence_spans(text)]
         if not said:
             yield refusal_text()
+
+
+def past_openings(ranked: list[Passage], document_text: DocumentText) -> list[Passage]:
+    """The best passage, then all but those within a byline and an opening sentence that says
+    only who spoke with whom: asked about that alone ("Secretary Blinken spoke today with Prime
+    Minister Wickremesinghe."), the model invents what they discussed. Later calls are shown the
+    opening sentence anyway, for who is who.
+    """
+    heads: dict[str, int] = {}
+    for passage in ranked[1:]:
+        if passage.doc_id not in heads:
+            text = document_text(passage.doc_id)
+            start, end = opening_span(text)
+            heads[passage.doc_id] = end if is_bare_contact(text[start:end]) else 0
+    return ranked[:1] + [p for p in ranked[1:] if p.end > heads[p.doc_id]]
 
 
 def fit(passage: Passage, document_text: DocumentText, room: int, first: Passage | None) -> Passage | None:
@@ -179,17 +219,47 @@ def withhold_silence(pieces: Iterable[str]) -> Iterator[str]:
     ['The sources say', ' more']
     """
     silences = (SILENT.lower(), refusal_text().lower().rstrip("."))
-    held: str | None = ""
-    for piece in pieces:
-        if held is None:
-            yield piece
-            continue
+
+    def could_be_silence(held: str) -> bool:
+        return any(silence.startswith(held.strip().lower().rstrip(".")) for silence in silences)
+
+    return held_while(pieces, could_be_silence, lambda held: held, lambda held: not is_silence(held))
+
+
+def without_echo(pieces: Iterable[str], source: Passage) -> Iterator[str]:
+    """The pieces without a leading copy of the source's title line, which the model sometimes
+    writes before its answer ("Somalia's Presidential Elections (U.S. Department of State, …) …").
+
+    >>> src = Passage("d", 0, 1, "x", title="Call with Kenyatta", source="State", date=20220630)
+    >>> "".join(without_echo(["Call with", " Kenyatta (State, 2022-06-30)", " They met [1]."], src))
+    'They met [1].'
+    >>> "".join(without_echo(["Call", " centres were discussed [1]."], src))
+    'Call centres were discussed [1].'
+    """
+    echoes = (f"{source.title} ({source.source or 'unknown outlet'}, {source.date_iso or 'undated'})", source.title)
+    echoes = tuple(e.lower() for e in echoes if e)
+
+    def could_be_echo(held: str) -> bool:
+        return any(echo.startswith(held.lstrip().lower()) for echo in echoes)
+
+    def without_it(held: str) -> str:
+        echo = next((e for e in echoes if held.lstrip().lower().startswith(e)), "")
+        return held.lstrip()[len(echo) :].lstrip(" :.-\n") if echo else held
+
+    return held_while(pieces, could_be_echo, without_it, lambda held: True)
+
+
+def held_while(pieces: Iterable[str], could_be, release, keep_at_end) -> Iterator[str]:
+    """Pieces held back while ``could_be(held)``; then ``release(held)`` and the rest as they come.
+    If the reply ends while held, it is kept only if ``keep_at_end(held)``."""
+    held, rest = "", iter(pieces)
+    for piece in rest:
         held += piece
-        start = held.strip().lower().rstrip(".")
-        if not any(silence.startswith(start) for silence in silences):
-            yield held
-            held = None
-    if held and not is_silence(held):
+        if not could_be(held):
+            yield release(held)
+            yield from rest
+            return
+    if held and keep_at_end(held):
         yield held
 
 

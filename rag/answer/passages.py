@@ -38,6 +38,10 @@ class Passage:
     date: int = 0
     place: str = ""
     score: float = 0.0
+    # What a model reading this passage alone needs and the span does not give: its document's
+    # opening sentence ("Secretary Blinken spoke with President Masisi …" for "The Secretary
+    # noted …"). Shown to the model, never quoted or cited.
+    opening: str = ""
 
     @property
     def date_iso(self) -> str:
@@ -237,6 +241,83 @@ def leading(passage: Passage, limit: int) -> Passage:
     spans = sentence_spans(passage.text)
     ends = [end for _, end in spans if end <= limit] or [spans[0][1] if spans else len(passage.text)]
     return replace(passage, end=passage.start + ends[-1], text=passage.text[: ends[-1]])
+
+
+def with_opening(passage: Passage, document_text, limit: int = 300) -> Passage:
+    """The passage with its document's opening sentence as ``opening``, unless the span starts
+    before that sentence ends.
+
+    >>> text = "Office of the Spokesperson  The below is attributable to Spokesperson Ned Price:  "
+    >>> text += "Secretary Blinken spoke today with Botswana President Masisi about health. "
+    >>> text += "The Secretary noted Botswana's role. They discussed trade."
+    >>> later = text.index("The Secretary")
+    >>> with_opening(Passage("d", later, later + 35, text[later : later + 35]), {"d": text}.get).opening
+    'Secretary Blinken spoke today with Botswana President Masisi about health.'
+    >>> with_opening(Passage("d", 0, later, text[:later]), {"d": text}.get).opening
+    ''
+    """
+    text = document_text(passage.doc_id)
+    start, end = opening_span(text)
+    if passage.start < end:
+        return passage
+    sentence = " ".join(text[start:end].split())
+    return replace(passage, opening=sentence.rsplit(": ", 1)[-1][:limit])
+
+
+def opening_span(text: str) -> tuple[int, int]:
+    """Where a document's opening sentence is: the first of eight words or more after any
+    byline ("Office of the Spokesperson", "The below is attributable to …:"); ``(0, 0)`` if none."""
+    for start, end in sentence_spans(text):
+        sentence = " ".join(text[start:end].split())
+        sentence = sentence.rsplit(": ", 1)[-1] if ": " in sentence[:120] else sentence
+        if len(sentence.split()) >= 8 and not sentence.endswith(":"):
+            return start, end
+    return 0, 0
+
+
+_BARE = frozenset(
+    "a an the of and with by on in at his her their its today yesterday separately virtually phone telephone "
+    "call calls called spoke speaks met meets held hosted counterpart".split()
+)
+
+
+def is_bare_contact(sentence: str) -> bool:
+    """Whether a sentence says only who spoke with whom, nothing of what about.
+
+    >>> is_bare_contact("Secretary Blinken spoke today with Sri Lankan Prime Minister Ranil Wickremesinghe.")
+    True
+    >>> is_bare_contact("Secretary Blinken spoke today with President Masisi to emphasize shared values.")
+    False
+    """
+    lowercase = [w for w in re.findall(r"[\w’'-]+", sentence.rsplit(": ", 1)[-1]) if w.islower()]
+    return all(w in _BARE for w in lowercase)
+
+
+def one_contact(question: str, passages: list[Passage]) -> list[Passage]:
+    """The best passage's document, and another only where its title names someone the question
+    asks about that the titles kept so far do not: "his calls with the Crown Prince and with King
+    Hamad" reads two readouts, "the call with Truss" does not also read a meeting the next week.
+
+    A small model asked about one passage at a time presents whatever it is given as the contact
+    asked about (docs/benchmarks.md, "Fifth session"). A question that names no one is about a
+    topic, not a contact: every document is kept.
+
+    >>> a = Passage("a", 0, 1, "x", title="Call with King Hamad of Bahrain")
+    >>> b = Passage("b", 0, 1, "y", title="Vice President's Call with King Hamad")
+    >>> c = Passage("c", 0, 1, "z", title="Call with Crown Prince Mohammed bin Salman")
+    >>> [p.doc_id for p in one_contact("His calls with Bahrain's King Hamad and Mohammed bin Salman?", [a, b, c])]
+    ['a', 'c']
+    """
+    terms = set(key_terms(question))
+    if not passages or not terms:  # a topic, not a contact: "What was said about energy security?"
+        return passages
+    named, kept = names_in(passages[0].title, terms), {passages[0].doc_id}
+    for passage in passages:
+        new = names_in(passage.title, terms) - named
+        if passage.doc_id not in kept and new:
+            kept.add(passage.doc_id)
+            named |= new
+    return [p for p in passages if p.doc_id in kept]
 
 
 def chronological(passages: list[Passage]) -> list[Passage]:

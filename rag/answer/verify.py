@@ -235,8 +235,14 @@ def _lexical(body: str, source: str) -> float:
     return len(said & stems(source)) / len(said) if said else 1.0
 
 
-def verify(text: str, sources: list[Passage], embeddings, threshold: float = SUPPORT_THRESHOLD) -> Verified:
-    """Check every sentence of ``text`` (citing ``sources`` as [1], [2], …); see the module doc."""
+def verify(
+    text: str, sources: list[Passage], embeddings, threshold: float = SUPPORT_THRESHOLD, keep_unverified: bool = True
+) -> Verified:
+    """Check every sentence of ``text`` (citing ``sources`` as [1], [2], …); see the module doc.
+
+    Without ``keep_unverified``, an unverified sentence is removed instead of shown flagged: for a
+    writer whose unverified sentences are mostly invented (``Writer.keeps_unverified``).
+    """
     lines = []
     for line in text.splitlines():
         bullet = line.startswith("- ")
@@ -250,6 +256,8 @@ def verify(text: str, sources: list[Passage], embeddings, threshold: float = SUP
         shown = []
         for claim in claims:
             check, text_shown, used = _check(claim, sources, scorer, threshold)
+            if check.status == "unverified" and not keep_unverified:
+                check, text_shown, used = replace(check, status="removed", reason="unverified: " + check.reason), "", {}
             checks.append(check)
             shown += [text_shown] if text_shown else []
             for n, span in used.items():
