@@ -55,9 +55,9 @@ class Settings(BaseSettings):
         ge=300,
         description="source text the local model reads in all (default 1,100 by source, 900 together)",
     )
-    local_writing: Literal["by-source", "together"] = Field(
-        "by-source",
-        description="how the local model is asked: one source at a time, best first, or all sources in one prompt",
+    local_writing: Literal["together", "by-source"] = Field(
+        "together",
+        description="how the local model is asked: all sources in one prompt, or one source at a time, best first",
     )
     local_first_chars: int = Field(
         400, ge=100, description="by-source: the first source's size, which the first token waits on"

@@ -155,11 +155,11 @@ def test_an_opening_that_only_says_who_spoke_with_whom_is_context_not_a_source()
 
 def test_the_setting_chooses_the_writer_and_a_wrong_value_names_it(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
-    default = make_writer(load_settings(), "local", chat_model=recording_chat("x"))
-    assert isinstance(default, BySourceWriter) and (default.max_chars, default.first_chars) == (1100, 400)
-    monkeypatch.setenv("RAG_LOCAL_WRITING", "together")
-    together = make_writer(load_settings(), "local", chat_model=recording_chat("x"))
+    together = make_writer(load_settings(), "local", chat_model=recording_chat("x"))  # the default
     assert not isinstance(together, BySourceWriter) and together.max_chars == 900
+    monkeypatch.setenv("RAG_LOCAL_WRITING", "by-source")
+    by_source = make_writer(load_settings(), "local", chat_model=recording_chat("x"))
+    assert isinstance(by_source, BySourceWriter) and (by_source.max_chars, by_source.first_chars) == (1100, 400)
     monkeypatch.setenv("RAG_LOCAL_SOURCE_CHARS", "1300")
     assert make_writer(load_settings(), "local", chat_model=recording_chat("x")).max_chars == 1300
     monkeypatch.setenv("RAG_LOCAL_WRITING", "sometimes")
@@ -167,7 +167,8 @@ def test_the_setting_chooses_the_writer_and_a_wrong_value_names_it(monkeypatch, 
         load_settings()
 
 
-def test_the_default_local_writer_asks_by_source_and_its_answer_is_checked(sample_index, embeddings):
+def test_by_source_answers_are_checked_and_cited_in_the_product_path(sample_index, embeddings, monkeypatch):
+    monkeypatch.setenv("RAG_LOCAL_WRITING", "by-source")
     chat = recording_chat(
         "The importance of cooperation in the field of production and export of alternative energy was noted [1]. "
         "Serbia criticised the energy policy of Azerbaijan harshly [1].",  # weakly supported: padding

@@ -24,10 +24,12 @@ writes before its answer is dropped.
 Asked about one short passage, the model also pads it with generic points; the verifier flags
 those and this writer drops them (``keeps_unverified``).
 
-The default (``RAG_LOCAL_WRITING``): on 30 questions written after it was built, on a slow CPU,
-the first token came after 7.1 s p50 against 14.0 s for all sources in one prompt, key facts
-were 0.54 against 0.39, and a blind audit found a mixed-up or invented sentence in 3 answers
-against 4 (docs/benchmarks.md, "Fifth session").
+On 30 questions written after it was built, on a slow CPU, the first token came after 7.1 s p50
+against 14.0 s for all sources in one prompt, key facts were 0.54 against 0.39, and a blind audit
+found a mixed-up or invented sentence in 3 answers against 4. Not the default
+(``RAG_LOCAL_WRITING=together`` is): asked about one source, the packaged model followed an
+instruction planted in it and answered from a source that was silent, where the together prompt
+did not (docs/benchmarks.md, "Fifth session"; ``xfail`` llm tests).
 """
 
 from __future__ import annotations
@@ -62,8 +64,8 @@ REPEATED = 0.8  # a sentence whose content words are 80% in one earlier sentence
 class BySourceWriter(ChatWriter):
     """One model call per source, best source first; ``first_chars`` bounds what the first token waits on."""
 
-    # Asked about one passage, the model pads a short one with generic points; in a blind audit 21
-    # of its 22 sentences flagged "(unverified)" were unsupported (docs/benchmarks.md): drop them.
+    # Asked about one passage, the model pads a short one with generic points; in a blind audit all
+    # 21 of its sentences flagged "(unverified)" were unsupported (docs/benchmarks.md): drop them.
     keeps_unverified = False
 
     def __init__(self, model, name: str, max_sources: int = 4, max_chars: int = 1100, first_chars: int = 400):
