@@ -23,6 +23,7 @@ def _environment(folder: str):
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     from rag.formatting import escape_markdown, safe_url
+    from rag.injection import as_data
 
     environment = Environment(
         loader=FileSystemLoader(folder),
@@ -31,7 +32,8 @@ def _environment(folder: str):
         lstrip_blocks=True,
         autoescape=False,
     )
-    environment.filters.update(md=escape_markdown, safe_url=safe_url)  # source text is data, never markup
+    # Source text is data: never markup on screen (md), never instructions to a model (as_data).
+    environment.filters.update(md=escape_markdown, safe_url=safe_url, as_data=as_data)
     return environment
 
 

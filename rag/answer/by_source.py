@@ -8,10 +8,13 @@ its own say while the reader reads the first.
 
 The instructions are the system prompt, which llama.cpp keeps in its prefix cache, and each
 call's user message is the question then the source: only the question and the source are read
-anew. A source the model finds silent on the question (it replies ``NONE``: offered the refusal
-sentence instead, it declined sources that did answer) adds nothing, and the refusal is the answer
-only when every source was silent. A later source's sentence that repeats an earlier one
-(readouts of one call by two outlets) is dropped.
+anew. (Asked the source first, then the question and a line of instruction, the model declined
+the sample corpus's unanswerable question, but its first token came 1 s later and key facts fell
+on the fresh questions: docs/benchmarks.md, "Sixth session".) A source the model finds silent on
+the question (it replies ``NONE``: offered the refusal sentence instead, it declined sources that
+did answer) adds nothing, and the refusal is the answer only when every source was silent. A
+later source's sentence that repeats an earlier one (readouts of one call by two outlets) is
+dropped.
 
 A passage read alone loses who is speaking and which contact it comes from ("The Secretary
 noted …" became the counterpart's words; a meeting the next week became part of the call asked
@@ -27,9 +30,10 @@ those and this writer drops them (``keeps_unverified``).
 On 30 questions written after it was built, on a slow CPU, the first token came after 7.1 s p50
 against 14.0 s for all sources in one prompt, key facts were 0.54 against 0.39, and a blind audit
 found a mixed-up or invented sentence in 3 answers against 4. Not the default
-(``RAG_LOCAL_WRITING=together`` is): asked about one source, the packaged model followed an
-instruction planted in it and answered from a source that was silent, where the together prompt
-did not (docs/benchmarks.md, "Fifth session"; ``xfail`` llm tests).
+(``RAG_LOCAL_WRITING=together`` is): asked about one source, the packaged model obeyed an
+instruction planted in it in words that :mod:`rag.injection` does not elide, and answered from a
+source that was silent, where the together prompt did neither (docs/benchmarks.md, "Fifth
+session" and "Sixth session"; ``xfail`` llm tests).
 """
 
 from __future__ import annotations
@@ -237,9 +241,18 @@ def without_echo(pieces: Iterable[str], source: Passage) -> Iterator[str]:
     'They met [1].'
     >>> "".join(without_echo(["Call", " centres were discussed [1]."], src))
     'Call centres were discussed [1].'
+
+    Only a whole title line is an echo: a document without a title is titled by its first words,
+    which a faithful answer may begin with.
+
+    >>> "".join(without_echo(["Call with Kenyatta", " on Congo was held [1]."], src))
+    'Call with Kenyatta on Congo was held [1].'
+    >>> "".join(without_echo(["Call with Kenyatta", "\\nThey met [1]."], src))
+    'They met [1].'
     """
-    echoes = (f"{source.title} ({source.source or 'unknown outlet'}, {source.date_iso or 'undated'})", source.title)
-    echoes = tuple(e.lower() for e in echoes if e)
+    line = f"{source.title} ({source.source or 'unknown outlet'}, {source.date_iso or 'undated'})"
+    echoes = (line, f"{source.title}\n", f"{source.title}:") if source.title else (line,)
+    echoes = tuple(e.lower() for e in echoes)
 
     def could_be_echo(held: str) -> bool:
         return any(echo.startswith(held.lstrip().lower()) for echo in echoes)
