@@ -31,7 +31,7 @@ WITHHELD = "[…]"
 _ADDRESSED_TO_A_MODEL = re.compile(
     r"""
     \b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+)?
-        (?:previous|prior|above|earlier|preceding|system|original)\s+(?:instructions?|prompts?|messages?|rules)
+        (?:previous|prior|above|earlier|preceding|system|original)\s+(?:instructions?|prompts?|messages?)
     | \b(?:ignore|disregard|forget)\s+(?:all\s+|everything\s+)?(?:of\s+)?the\s+above(?![\w-])
     | \bnew\s+instructions\s*:
     | ^\W*(?:system|assistant)\s*:                                  # a chat role label
