@@ -85,11 +85,8 @@ def rank_sentences(question: str, hits: list[Hit], embeddings, embed: bool = Tru
     candidates, chunk_scores = sentences_of(hits)
     if not candidates:
         return []
-    if embed:
-        vectors = as_array(embeddings, [question] + [p.text for p in candidates])
-        similarity = vectors[1:] @ vectors[0]
-    else:
-        similarity = np.array(chunk_scores)
+    texts = [p.text for p in candidates]
+    similarity = similarities(question, texts, embeddings) if embed else np.array(chunk_scores)
     question_stems = stems(question)
     scored = []
     for passage, sim, chunk_score in zip(candidates, similarity, chunk_scores, strict=True):
@@ -98,6 +95,19 @@ def rank_sentences(question: str, hits: list[Hit], embeddings, embed: bool = Tru
         scored.append(replace(passage, score=round(score, 4)))
     scored.sort(key=lambda p: p.score, reverse=True)
     return scored
+
+
+def similarities(question: str, texts: list[str], embeddings) -> np.ndarray:
+    """Cosine of each text to the question, each distinct text embedded once.
+
+    A readout republished under another id, or boilerplate ("The below is attributable to …"),
+    repeats sentences word for word; a list question over an archive holding each readout six
+    times spent 3 s embedding the same sentences again (docs/benchmarks.md, "Sixth session").
+    """
+    distinct = list(dict.fromkeys([question, *texts]))
+    vectors = as_array(embeddings, distinct)
+    row = {text: n for n, text in enumerate(distinct)}
+    return vectors[[row[text] for text in texts]] @ vectors[0]
 
 
 MIN_TERM_COVERAGE = 0.5
