@@ -112,6 +112,13 @@ def as_array(embeddings: Embeddings, texts: list[str]) -> np.ndarray:
     return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
 
 
+def distinct_vectors(embeddings: Embeddings, texts: list[str]) -> dict[str, np.ndarray]:
+    """One unit vector per distinct text, each embedded once: a readout republished under another
+    id, or boilerplate ("The below is attributable to …"), repeats sentences word for word."""
+    distinct = list(dict.fromkeys(texts))
+    return dict(zip(distinct, as_array(embeddings, distinct), strict=True)) if distinct else {}
+
+
 def embedder_name(embeddings: Embeddings) -> str:
     """What an index records, so it is never queried with vectors of another model."""
     return getattr(embeddings, "name", None) or f"openai:{getattr(embeddings, 'model', 'unknown')}"

@@ -16,7 +16,7 @@ import numpy as np
 
 from rag.answer.facts import actor_roles, missing, titled_people
 from rag.documents import date_from_int
-from rag.embeddings import as_array
+from rag.embeddings import distinct_vectors
 from rag.lexical import key_terms, named_near, names_in, overlap, stems
 from rag.store import Hit
 from rag.text import sentence_spans
@@ -98,16 +98,11 @@ def rank_sentences(question: str, hits: list[Hit], embeddings, embed: bool = Tru
 
 
 def similarities(question: str, texts: list[str], embeddings) -> np.ndarray:
-    """Cosine of each text to the question, each distinct text embedded once.
-
-    A readout republished under another id, or boilerplate ("The below is attributable to …"),
-    repeats sentences word for word; a list question over an archive holding each readout six
-    times spent 3 s embedding the same sentences again (docs/benchmarks.md, "Sixth session").
-    """
-    distinct = list(dict.fromkeys([question, *texts]))
-    vectors = as_array(embeddings, distinct)
-    row = {text: n for n, text in enumerate(distinct)}
-    return vectors[[row[text] for text in texts]] @ vectors[0]
+    """Cosine of each text to the question, each distinct text embedded once: a list question over
+    an archive holding each readout six times spent 3 s embedding the same sentences again
+    (docs/benchmarks.md, "Sixth session")."""
+    vectors = distinct_vectors(embeddings, [question, *texts])
+    return np.array([vectors[text] for text in texts]) @ vectors[question]
 
 
 MIN_TERM_COVERAGE = 0.5

@@ -37,7 +37,7 @@ from functools import lru_cache
 
 from rag.answer.facts import facts, missing
 from rag.answer.passages import Passage
-from rag.embeddings import as_array
+from rag.embeddings import as_array, distinct_vectors
 from rag.lexical import stems
 from rag.text import has_words, sentence_spans
 
@@ -150,10 +150,9 @@ class _Scorer:
     def prepare(self, bodies: list[str]) -> None:
         """Embed all sentences in one batch (the expensive part)."""
         texts = bodies + [p.text[s:e] for p, spans in zip(self.sources, self.sentences, strict=True) for s, e in spans]
-        texts = list(dict.fromkeys(texts))
         texts = [t for t in texts if t not in self._vectors]
         if texts and self.embeddings is not None:
-            self._vectors.update(zip(texts, as_array(self.embeddings, texts), strict=True))
+            self._vectors.update(distinct_vectors(self.embeddings, texts))
 
     def support(self, body: str, cited: list[int]) -> tuple[float, dict[int, tuple[int, int]]]:
         """(score, best sentence span per cited source)."""
