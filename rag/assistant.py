@@ -33,6 +33,7 @@ from rag.answer.passages import (
     without_reporters,
 )
 from rag.answer.quotes import narrow_quotes
+from rag.answer.unmentioned import declined, unmentioned
 from rag.answer.verify import verify
 from rag.dates import parse_scope
 from rag.filters import Filters, allowed_documents
@@ -178,6 +179,10 @@ class Assistant:
             yield Event("answer", Answer(answer=text, backend="extractive", **base))
             return
         ranked = self.rank(query, result, listing)
+        missing = unmentioned(question, {p.doc_id for p in ranked}, self.searcher.keyword)
+        if missing:  # a subject no matching document covers: nothing to write from, by any writer
+            yield Event("answer", Answer(answer=declined(missing), backend="extractive", **base))
+            return
         if listing:
             yield Event("answer", self._write(ListWriter(), question, ranked, history, "", base))
             return

@@ -215,10 +215,7 @@ class KeywordIndex:
         costs a pass over the word's postings, which is what leaving it out saves.
         """
         with self._lock:
-            newest = self._db.execute("SELECT max(rowid) FROM chunks").fetchone()[0] or 0
-            if self._counts_at != newest:
-                self._counts, self._counts_at = {}, newest
-                self._total = self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+            self._refresh_counts()
             if len(terms) < 2 or self._total < self.selective_from:
                 return terms
             stems = self._stems(terms)
@@ -232,6 +229,42 @@ class KeywordIndex:
             occurring = [(s, t) for s, t in zip(share, terms, strict=True) if s > 0]
             kept += [min(occurring)[1]] if occurring else []
         return [t for t in terms if t in kept]
+
+    def absent(self, words: list[str], doc_ids: set[str]) -> dict[str, float]:
+        """Of ``words``, those no chunk of ``doc_ids`` contains, each with the share of all chunks
+        that do. Words are matched through the index's own tokenizer ("mines" meets "mining").
+
+        >>> import tempfile, pathlib
+        >>> index = KeywordIndex(pathlib.Path(tempfile.mkdtemp()) / "k.sqlite")
+        >>> index.replace("d1", "h1", [("d1#0", "Energy cooperation with Serbia", 1)])
+        >>> index.replace("d2", "h2", [("d2#0", "Lithium mining in Chile", 2)])
+        >>> index.absent(["energy", "mines", "lithium", "bitcoin"], {"d1"})
+        {'mines': 0.5, 'lithium': 0.5, 'bitcoin': 0.0}
+        """
+        with self._lock:
+            self._refresh_counts()
+            self._fill_wanted(doc_ids)
+            sql = """SELECT 1 FROM chunk_text JOIN chunks ON chunks.rowid = chunk_text.rowid
+                     JOIN wanted USING (doc_id) WHERE chunk_text MATCH ? LIMIT 1"""
+            missing = [w for w in words if query_terms(w) and not self._db.execute(sql, (or_query([w]),)).fetchone()]
+            stems = self._stems(missing)
+            self._count_stems({stem for _, stem in stems} - set(self._counts))
+            counts = dict.fromkeys(missing, 0)
+            for number, stem in stems:
+                counts[missing[number]] = max(counts[missing[number]], self._counts[stem])
+        return {word: count / max(self._total, 1) for word, count in counts.items()}
+
+    def chunk_count(self) -> int:
+        with self._lock:
+            self._refresh_counts()
+            return self._total
+
+    def _refresh_counts(self) -> None:
+        """Forget cached chunk counts once rows were added (call under the lock)."""
+        newest = self._db.execute("SELECT max(rowid) FROM chunks").fetchone()[0] or 0
+        if self._counts_at != newest:
+            self._counts, self._counts_at = {}, newest
+            self._total = self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]
 
     def _stems(self, terms: list[str]) -> list[tuple[int, str]]:
         """``(position in terms, stem)``: the words through the index's own tokenizer."""
