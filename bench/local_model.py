@@ -86,6 +86,7 @@ def run_one(assistant: Assistant, q, cold: bool) -> dict:
         row["tokens_per_s"] = round((row["generated_tokens"] - 1) / streaming, 1) if streaming > 0 else None
     row.pop("last_token_s", None)
     row["written"] = "".join(pieces)  # kept in the per-question lines (stderr) to read what was lost where
+    row["shown"] = final.answer  # after the verifier (or the extractive answer when nothing of it was left)
     return row
 
 
@@ -120,6 +121,7 @@ def main() -> None:
         rows.append(run_one(assistant, q, args.cold_prefix))
         print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
         rows[-1].pop("written")
+        rows[-1].pop("shown")
     extractive = [key_facts(assistant.ask(q.question, q.as_of, "extractive").answer, q) for q in questions]
     called = [r for r in rows if "first_token_s" in r]  # questions the model was asked
     first_tokens = sorted(r["first_token_s"] for r in called) or [None]

@@ -227,7 +227,9 @@ class Assistant:
 
     def checked(self, answer: Answer, sources: list[Passage], keep_unverified: bool = True) -> Answer:
         """The answer after the verifier: unsupported sentences removed or marked, markers resolved."""
-        verified = verify(answer.answer, sources, self.embeddings, keep_unverified=keep_unverified)
+        verified = verify(
+            answer.answer, sources, self.embeddings, keep_unverified=keep_unverified, question=answer.question
+        )
         text, citations = resolve(verified.text, sources)
         answer.answer, answer.checks = text, verified.checks
         answer.citations = narrow_quotes(citations, verified.quote_spans, self.document_text)

@@ -14,6 +14,8 @@
 from __future__ import annotations
 
 import re
+import sqlite3
+import threading
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
@@ -114,6 +116,78 @@ def key_terms(question: str) -> list[str]:
     if run:
         terms.append(run[-1][0])
     return list(dict.fromkeys(terms))
+
+
+_LOWER_WORD = re.compile(r"(?<![\w'’])[a-zà-ž]+(?![\w'’])")
+# How questions are asked, not what they are about: what happened, when, how often, in what words.
+QUESTION_WORDS = frozenset(
+    """agree agreed agreeing agreement agreements outcome outcomes result results topic topics issue issues
+    point points focus focused agenda purpose main key cover covered covering talk talked talking talks
+    mention mentioned raise raised raising happen happened happening occur occurred ask asked want wanted
+    position positions stance view views relation relations relationship ties contact contacts conversation
+    conversations exchange exchanged update updates summary details detail phone phoned spoke speak speaking
+    spoken take took taken place came come coming bring brought new newly first last next early late mid
+    week weeks month months year years day days today yesterday ago recent recently time times many much
+    often ever also just only still yet again both either other else another more less same different kind
+    sort way ways thing things matter matters meet met visit visited visiting side sides counterpart
+    counterparts word words message messages note noted stated statement comment comments remarks readout
+    anything everything nothing whether exactly really actually end beginning start middle later earlier
+    following previous former shortly around pass passed convey conveyed deliver delivered send sent share
+    shared relay relayed engage engaged address addressed respond responded handle handled approach
+    approached deal dealt react reacted""".split()
+)
+
+
+def topic_words(question: str) -> list[str]:
+    """The question's lower-case content words that say what it is about, once each: not names
+    (:func:`key_terms`), nor the words of asking.
+
+    >>> topic_words("What was agreed about the Serbian lithium mine in early-April 2024?")
+    ['lithium', 'mine']
+    """
+    words = (w for w in _LOWER_WORD.findall(question) if len(w) > 2)
+    return list(dict.fromkeys(w for w in words if w not in STOPWORDS | _GENERIC | QUESTION_WORDS))
+
+
+_ABOUT = re.compile(
+    r"\b(?:about|on|regarding|concerning|over)\s+(.+?)(?=\s(?:with|in|at|during|when|between|from|to|by|for|after|before)\b|[?,.;]|$)"
+)
+
+
+def asked_about(question: str) -> list[str]:
+    """The topic words in what the question asks *about* ("… discuss about coffee exports?"): its
+    subject, not the verbs it frames the answer with ("thank", "demand"), which a faithful
+    paraphrase repeats though its source put them otherwise.
+
+    >>> asked_about("What did Biden and Lula discuss about coffee exports in 2023?")
+    ['coffee', 'exports']
+    >>> asked_about("What did the President demand of Netanyahu on their 4 April 2024 call?")
+    []
+    """
+    return [word for match in _ABOUT.finditer(question) for word in topic_words(match.group(1))]
+
+
+_PORTER = threading.local()  # one in-memory FTS5 table per thread, made on first use
+
+
+@lru_cache(maxsize=4096)  # sources and questions come back sentence after sentence
+def porter_stems(text: str) -> frozenset[str]:
+    """The Porter stems of the words of ``text``, by SQLite FTS5's tokenizer (the keyword index's
+    own), so "exports", "exporting" and "export" meet.
+
+    >>> sorted(porter_stems("Coffee exports; exporting supplies."))
+    ['coffe', 'export', 'suppli']
+    """
+    if not hasattr(_PORTER, "db"):
+        _PORTER.db = sqlite3.connect(":memory:")
+        _PORTER.db.executescript(
+            "CREATE VIRTUAL TABLE words USING fts5(text, tokenize = 'porter unicode61 remove_diacritics 2');"
+            "CREATE VIRTUAL TABLE vocabulary USING fts5vocab(words, 'row');"
+        )
+    db = _PORTER.db
+    db.execute("DELETE FROM words")
+    db.execute("INSERT INTO words(text) VALUES (?)", (text,))
+    return frozenset(row[0] for row in db.execute("SELECT term FROM vocabulary"))
 
 
 _SUFFIXES = frozenset(["", *"s es n ns an ans ian ians ean eans ese i is ic ish ite ites ia land istan vian".split()])

@@ -11,8 +11,9 @@ from conftest import CORPUS, build
 from fakes import recording_chat
 
 from rag.answer import unmentioned as check
-from rag.answer.unmentioned import topic_words, unmentioned
+from rag.answer.unmentioned import unmentioned
 from rag.keyword import KeywordIndex
+from rag.lexical import topic_words
 
 LITHIUM = "What was agreed about the Serbian lithium mine?"
 

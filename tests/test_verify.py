@@ -191,3 +191,46 @@ def test_an_uncited_sentence_only_loosely_like_a_source_is_marked_not_given_the_
 def test_a_list_number_alone_is_not_a_claim(check):
     verified = check("1.\nJoint tourism projects between Baku and Belgrade were of mutual interest [2].")
     assert [c.status for c in verified.checks] == ["plain", "supported"]
+
+
+LULA = Passage(
+    "lula",
+    0,
+    160,
+    "President Biden conveyed the unwavering support of the United States for Brazil's democracy. "
+    "President Biden invited President Lula to visit Washington in early February.",
+    title="Readout of President Biden's Call with President Lula of Brazil",
+    source="The White House",
+    date=20230109,
+)
+
+
+def test_a_sentence_repeating_the_questions_subject_needs_a_source_that_states_it(embeddings):
+    """Asked about coffee, the local model wrote this from a readout that never mentions coffee.
+    Without the question the verifier only flags it (unverified), as the together writer shows it;
+    "… discussed graphite supplies [1]" it passed (docs/benchmarks.md, "Seventh session")."""
+    question = "What did President Biden and Brazil's President Lula discuss about coffee exports?"
+    invented = "President Biden and President Lula discussed coffee exports [1]."
+    verified = verify(invented, [LULA], embeddings, question=question)
+    assert verified.text == "" and [c.status for c in verified.checks] == ["removed"]
+    assert "coffee" in verified.checks[0].reason and "subject" not in verified.checks[0].reason
+    true = "President Biden invited President Lula to visit Washington in early February [1]."
+    assert verify(true, [LULA], embeddings, question=question).text == true
+
+
+def test_a_subject_the_source_states_in_another_form_passes(check, embeddings):
+    question = "What was said about direct flight links and tourism?"
+    sentence = "They discussed joint tourism projects and direct flights between Baku and Belgrade [2]."
+    verified = verify(sentence, [ENERGY, TOURISM], embeddings, question=question)
+    assert [c.status for c in verified.checks] == ["supported"]
+
+
+def test_the_verbs_a_question_frames_its_answer_with_need_not_be_quoted(embeddings):
+    """ "What did the President demand …?" answered "President Biden demanded that …" from a readout
+    that "made clear the need": a paraphrase, not an invented subject."""
+    source = Passage("d", 0, 90, "President Biden made clear the need for Israel to protect aid workers.", title="Call")
+    question = "What did President Biden demand of Prime Minister Netanyahu?"
+    verified = verify(
+        "President Biden demanded that Israel protect aid workers [1].", [source], embeddings, question=question
+    )
+    assert [c.status for c in verified.checks] != ["removed"]

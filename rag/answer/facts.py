@@ -19,11 +19,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rag.lexical import _GENERIC, STOPWORDS, fold, key_terms, names_in
+from rag.lexical import _GENERIC, STOPWORDS, fold, key_terms, names_in, porter_stems
 
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _WORD = re.compile(r"[A-Za-zÀ-ž][A-Za-zÀ-ž'’\-]*")
+SUBJECT = "subject:"  # a fact that is a word the question asked about
 _SCALES = ("thousand", "million", "billion", "trillion", "percent")
 _NUMBER_WORDS = dict(
     zip("one two three four five six seven eight nine ten eleven twelve".split(), map(str, range(1, 13)), strict=True)
@@ -205,12 +206,29 @@ def fold_text(text: str) -> str:
     return ascii_text(text).lower()
 
 
+def repeated_subjects(sentence: str, subjects: list[str]) -> list[str]:
+    """The words of what the question asks about (:func:`rag.lexical.asked_about`) that
+    ``sentence`` repeats, as facts. Asked about graphite supplies, the local model wrote "Jake
+    Sullivan and Azerbaijan's Hikmat Hajiyev discussed graphite supplies [1]" from a readout of
+    that call which never mentions graphite, and the verifier let it through on the names
+    (docs/benchmarks.md, "Seventh session"). Words are compared by their Porter stems.
+
+    >>> repeated_subjects("They agreed to boost coffee exporting [1].", ["coffee", "exports", "lithium"])
+    ['subject:coffee', 'subject:exports']
+    """
+    said = porter_stems(sentence)
+    return [SUBJECT + word for word in subjects if porter_stems(word) <= said]
+
+
 def missing(sentence_facts: list[str], source: str) -> list[str]:
     """The facts of a sentence that ``source`` (passage text plus its metadata) does not state."""
     numbers, words, folded = source_vocabulary(source)
     absent = []
     for fact in sentence_facts:
-        if fact.startswith("role:"):
+        if fact.startswith(SUBJECT):
+            if not porter_stems(fact.removeprefix(SUBJECT)) <= porter_stems(source):
+                absent.append(fact)
+        elif fact.startswith("role:"):
             if not re.search(ROLES[fact[5:]], folded):
                 absent.append(fact)
         elif fact.isupper():

@@ -3,7 +3,9 @@
 For each sentence (a bullet's sentences share the bullet's markers):
 
 1. **Facts.** Every name, number, month and date in the sentence must be stated by a cited source
-   (its passage, title, outlet, date or place) — see :mod:`rag.answer.facts`.
+   (its passage, title, outlet, date or place) — see :mod:`rag.answer.facts`. So must every word
+   of what the question asks about ("… discuss about coffee exports?") that the sentence repeats:
+   a model echoes the question's subject onto a readout of the right meeting that never mentions it.
 2. **Support.** A verbatim quote of the source is supported outright; otherwise the support score
    is ``0.5 * cosine(sentence, closest source sentence) + 0.5 * share of its content words found
    within two adjacent source sentences``. It must reach :data:`SUPPORT_THRESHOLD` (calibrated in
@@ -35,10 +37,10 @@ from dataclasses import asdict, dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from rag.answer.facts import facts, missing
+from rag.answer.facts import SUBJECT, facts, missing, repeated_subjects
 from rag.answer.passages import Passage
 from rag.embeddings import as_array, distinct_vectors
-from rag.lexical import stems
+from rag.lexical import asked_about, stems
 from rag.text import has_words, sentence_spans
 
 SUPPORT_THRESHOLD = 0.55
@@ -235,13 +237,20 @@ def _lexical(body: str, source: str) -> float:
 
 
 def verify(
-    text: str, sources: list[Passage], embeddings, threshold: float = SUPPORT_THRESHOLD, keep_unverified: bool = True
+    text: str,
+    sources: list[Passage],
+    embeddings,
+    threshold: float = SUPPORT_THRESHOLD,
+    keep_unverified: bool = True,
+    question: str = "",
 ) -> Verified:
     """Check every sentence of ``text`` (citing ``sources`` as [1], [2], …); see the module doc.
 
     Without ``keep_unverified``, an unverified sentence is removed instead of shown flagged: for a
-    writer whose unverified sentences are mostly invented (``Writer.keeps_unverified``).
+    writer whose unverified sentences are mostly invented (``Writer.keeps_unverified``). The
+    ``question``'s subject words that a sentence repeats are facts its source must state.
     """
+    subjects = asked_about(question)
     lines = []
     for line in text.splitlines():
         bullet = line.startswith("- ")
@@ -254,7 +263,7 @@ def verify(
     for bullet, claims in lines:
         shown = []
         for claim in claims:
-            check, text_shown, used = _check(claim, sources, scorer, threshold)
+            check, text_shown, used = _check(claim, sources, scorer, threshold, subjects)
             if check.status == "unverified" and not keep_unverified:
                 check, text_shown, used = replace(check, status="removed", reason="unverified: " + check.reason), "", {}
             checks.append(check)
@@ -285,12 +294,12 @@ def _any_verbatim(body: str, sources: list[Passage]) -> bool:
     return any(verbatim(body, p) for p in sources)
 
 
-def _check(claim: _Claim, sources: list[Passage], scorer: _Scorer, threshold: float):
+def _check(claim: _Claim, sources: list[Passage], scorer: _Scorer, threshold: float, subjects: list[str]):
     """(the check, the sentence as shown or '' when removed, best source sentence per citation)."""
     body = claim.body
     if is_plain(body):
         return SentenceCheck(body, "plain"), claim.original, {}
-    said = facts(body)
+    said = facts(body) + repeated_subjects(body, subjects)
     if claim.cited:
         absent = missing(said, "\n".join(source_text(sources[n - 1]) for n in claim.cited))
         support, used = scorer.support(body, claim.cited)
@@ -315,7 +324,7 @@ def _check(claim: _Claim, sources: list[Passage], scorer: _Scorer, threshold: fl
         reason = f"support {support:.2f} (needs {threshold:.2f}) or too few of its words in the source"
         check = SentenceCheck(body, "unverified", support, (), reason, cited=True, own_marker=_own(claim))
         return check, f"{UNVERIFIED} {_as_cited(claim)}", used
-    reason = "the cited source does not state: " + ", ".join(absent)
+    reason = "the cited source does not state: " + ", ".join(a.removeprefix(SUBJECT) for a in absent)
     check = SentenceCheck(body, "removed", support, tuple(absent), reason, cited=True, own_marker=_own(claim))
     return check, "", {}
 
