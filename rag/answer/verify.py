@@ -256,9 +256,9 @@ def verify(
         bullet = line.startswith("- ")
         lines.append((bullet, split_claims(line[2:] if bullet else line, len(sources), bullet)))
     scorer = _Scorer(sources, embeddings)
-    bodies = [c.body for _, claims in lines for c in claims if not is_plain(c.body)]
-    if embeddings is not None and not all(_any_verbatim(b, sources) for b in bodies):
-        scorer.prepare(bodies)
+    claims = [c for _, line_claims in lines for c in line_claims if not is_plain(c.body)]
+    if embeddings is not None and not all(_any_verbatim(c, sources) for c in claims):
+        scorer.prepare([c.body for c in claims])
     checks, out_lines, spans = [], [], {}
     for bullet, claims in lines:
         shown = []
@@ -290,8 +290,11 @@ def _quote_spans(sources: list[Passage], spans: dict[int, list[tuple[int, int]]]
     return out
 
 
-def _any_verbatim(body: str, sources: list[Passage]) -> bool:
-    return any(verbatim(body, p) for p in sources)
+def _any_verbatim(claim: _Claim, sources: list[Passage]) -> bool:
+    """Whether some source quotes the claim word for word; its own cited sources are tried first
+    (a list's 30 lines each quote their own: trying all sources in order was 30 × 30 difflib runs)."""
+    order = claim.cited + [n for n in range(1, len(sources) + 1) if n not in claim.cited]
+    return any(verbatim(claim.body, sources[n - 1]) for n in order)
 
 
 def _check(claim: _Claim, sources: list[Passage], scorer: _Scorer, threshold: float, subjects: list[str]):
