@@ -247,9 +247,12 @@ def verify(
     """Check every sentence of ``text`` (citing ``sources`` as [1], [2], …); see the module doc.
 
     Without ``keep_unverified``, an unverified sentence is removed instead of shown flagged: for a
-    writer whose unverified sentences are mostly invented (``Writer.keeps_unverified``). The
+    writer whose unverified sentences are mostly invented (``Writer.keeps_unverified``); so is a
+    cited fragment with nothing to check ("BANANA [1]": a planted instruction obeyed). The
     ``question``'s subject words that a sentence repeats are facts its source must state.
     """
+    from rag.answer.base import is_refusal  # base imports this module's neighbours
+
     subjects = asked_about(question)
     lines = []
     for line in text.splitlines():
@@ -266,6 +269,9 @@ def verify(
             check, text_shown, used = _check(claim, sources, scorer, threshold, subjects)
             if check.status == "unverified" and not keep_unverified:
                 check, text_shown, used = replace(check, status="removed", reason="unverified: " + check.reason), "", {}
+            elif claim.cited and not keep_unverified and len(stems(claim.body)) < 3 and not is_refusal(claim.body):
+                reason = "cites a source but states too little to check"
+                check, text_shown, used = replace(check, status="removed", reason=reason), "", {}
             checks.append(check)
             shown += [text_shown] if text_shown else []
             for n, span in used.items():
