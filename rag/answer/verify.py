@@ -37,6 +37,7 @@ from dataclasses import asdict, dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from rag.answer.base import is_refusal
 from rag.answer.facts import SUBJECT, facts, missing, repeated_subjects
 from rag.answer.passages import Passage
 from rag.embeddings import as_array, distinct_vectors
@@ -129,8 +130,6 @@ def source_text(passage: Passage) -> str:
 
 def is_plain(body: str) -> bool:
     """Headings, refusals and connectives: nothing to check."""
-    from rag.answer.base import is_refusal
-
     if not has_words(body) or body.endswith(":") or is_refusal(body):
         return True  # a list number alone ("1.") says nothing either
     return not facts(body) and len(stems(body)) < 3
@@ -251,17 +250,15 @@ def verify(
     cited fragment with nothing to check ("BANANA [1]": a planted instruction obeyed). The
     ``question``'s subject words that a sentence repeats are facts its source must state.
     """
-    from rag.answer.base import is_refusal  # base imports this module's neighbours
-
     subjects = asked_about(question)
     lines = []
     for line in text.splitlines():
         bullet = line.startswith("- ")
         lines.append((bullet, split_claims(line[2:] if bullet else line, len(sources), bullet)))
     scorer = _Scorer(sources, embeddings)
-    claims = [c for _, line_claims in lines for c in line_claims if not is_plain(c.body)]
-    if embeddings is not None and not all(_any_verbatim(c, sources) for c in claims):
-        scorer.prepare([c.body for c in claims])
+    checkable = [c for _, line_claims in lines for c in line_claims if not is_plain(c.body)]
+    if embeddings is not None and not all(_any_verbatim(c, sources) for c in checkable):
+        scorer.prepare([c.body for c in checkable])
     checks, out_lines, spans = [], [], {}
     for bullet, claims in lines:
         shown = []
