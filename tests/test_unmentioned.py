@@ -79,3 +79,17 @@ def _corpus(tmp_path):
     target = tmp_path / "corpus"
     shutil.copytree(CORPUS, target)
     return target
+
+
+def test_a_note_on_a_subject_no_matching_document_mentions_is_not_written(settings, embeddings, tmp_path, monkeypatch):
+    from datetime import date
+
+    from rag.briefing.note import Briefer
+
+    monkeypatch.setattr(check, "MIN_CHUNKS", 0)
+    assistant = build(settings, embeddings, [_corpus(tmp_path)])
+    note = Briefer(assistant).build(
+        "Serbia lithium", as_of=date(2025, 1, 10)
+    )  # written, off-subject, without the check
+    assert "none of the documents it matches mentions “lithium”" in note.notice and not note.sources
+    assert Briefer(assistant).build("Serbia energy cooperation", as_of=date(2025, 1, 10)).sources

@@ -36,13 +36,19 @@ def unmentioned(question: str, doc_ids: set[str], keyword, min_chunks: int | Non
     return [word for word, share in absent.items() if share <= RARE]
 
 
-def declined(words: list[str]) -> str:
+def declined(words: list[str], what: str = "") -> str:
     """The refusal and the reason, naming the words: the reader can rephrase or widen the corpus.
+    ``what`` replaces the refusal's "answer this question" (a note's "cover this topic").
 
     >>> declined(["lithium"])
     'The sources in the corpus do not answer this question: none of the documents it matches mentions “lithium”.'
+    >>> declined(["lithium", "mine"], "cover this topic")
+    'The sources in the corpus do not cover this topic: none of the documents it matches mentions “lithium” or “mine”.'
     """
     from rag.answer.base import refusal_text
 
+    refusal = refusal_text().rstrip(".")
+    if what:
+        refusal = refusal.replace("answer this question", what)
     named = " or ".join(f"“{w}”" for w in words)
-    return f"{refusal_text().rstrip('.')}: none of the documents it matches mentions {named}."
+    return f"{refusal}: none of the documents it matches mentions {named}."

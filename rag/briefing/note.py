@@ -18,6 +18,7 @@ from datetime import date
 
 from rag.answer.citations import Citation
 from rag.answer.passages import Passage, answerable, merge_adjacent, rank_sentences, widen, without_reporters
+from rag.answer.unmentioned import declined, unmentioned
 from rag.answer.verify import SentenceCheck, verify
 from rag.briefing import sections
 from rag.briefing.disagreements import contact_disagreements
@@ -97,6 +98,10 @@ class Briefer:
         ranked = [p for p in ranked if p.doc_id in documents]
         if not ranked:
             note.notice = "The sources in the corpus do not cover this topic."
+            return note
+        missing = unmentioned(topic, set(documents), self.assistant.searcher.keyword)
+        if missing:  # a subject no matching document covers: the nearest material would be off it
+            note.notice = declined(missing, "cover this topic")
             return note
         best = {p.doc_id: p for p in reversed(ranked)}  # each document's best sentence
         ordered = sorted(documents, key=lambda d: (best[d].date, d))
