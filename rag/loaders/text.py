@@ -42,7 +42,7 @@ def _main_text(soup) -> str:
     blocks = [el.get_text(" ", strip=True) for el in root.find_all(["p", "h1", "h2", "h3", "h4", "li", "blockquote"])]
     blocks = [b for b in blocks if b]
     text = "\n\n".join(blocks) if blocks else root.get_text("\n", strip=True)
-    return re.sub(r"[ \t]+", " ", text)
+    return re.sub(r"[^\S\n\xa0]+", " ", text)  # any run of spaces (U+1680, U+2003 …) but line breaks and NBSP
 
 
 def load_html(path: Path) -> Iterator[Document]:
