@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.documents import FOREVER
+from rag.lexical import porter_stems
 
 _TOKEN = re.compile(r"[A-Za-zÀ-ž0-9]+")
 _SCHEMA = """
@@ -44,13 +45,9 @@ CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE INDEX IF NOT EXISTS chunks_date ON chunks(date);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(text, tokenize = 'porter unicode61 remove_diacritics 2');
 """
-# Per connection: the query's words through the index's own tokenizer (so "ministers" meets its
-# stem "minist"), and the index's vocabulary with each stem's chunk count.
-_QUERY_SCHEMA = """
-CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_words USING fts5(text, tokenize = 'porter unicode61 remove_diacritics 2');
-CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_stems USING fts5vocab(temp, query_words, 'instance');
-CREATE VIRTUAL TABLE IF NOT EXISTS temp.index_stems USING fts5vocab(main, chunk_text, 'row');
-"""
+# Per connection: the index's vocabulary with each stem's chunk count. Query words are stemmed by
+# the same tokenizer (rag.lexical.porter_stems), so "ministers" meets its stem "minist".
+_QUERY_SCHEMA = "CREATE VIRTUAL TABLE IF NOT EXISTS temp.index_stems USING fts5vocab(main, chunk_text, 'row');"
 # In an index of at least SELECTIVE_FROM chunks, a word in more than COMMON_SHARE of them, or in
 # more than COMMON_CHUNKS, is left out of the keyword query when rarer words remain: BM25 gives it
 # little weight, yet FTS5 scores every chunk containing it, a cost that grows with the archive
@@ -268,13 +265,11 @@ class KeywordIndex:
 
     def _stems(self, terms: list[str]) -> list[tuple[int, str]]:
         """``(position in terms, stem)``: the words through the index's own tokenizer."""
-        self._db.executescript(_QUERY_SCHEMA)
-        self._db.execute("DELETE FROM temp.query_words")
-        self._db.executemany("INSERT INTO temp.query_words(rowid, text) VALUES (?, ?)", enumerate(terms))
-        return self._db.execute("SELECT doc, term FROM temp.query_stems").fetchall()
+        return [(number, stem) for number, term in enumerate(terms) for stem in porter_stems(term)]
 
     def _count_stems(self, stems: set[str]) -> None:
         if stems:
+            self._db.executescript(_QUERY_SCHEMA)
             marks = ",".join("?" * len(stems))
             found = self._db.execute(f"SELECT term, doc FROM temp.index_stems WHERE term IN ({marks})", sorted(stems))
             self._counts.update({stem: 0 for stem in stems} | dict(found))

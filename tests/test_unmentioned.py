@@ -4,8 +4,6 @@ Over a real archive the extractive writer quoted the nearest sentences and the l
 source summarised them, where the honest answer is that the documents say nothing on it.
 """
 
-import shutil
-
 import pytest
 from conftest import CORPUS, build
 from fakes import recording_chat
@@ -62,12 +60,10 @@ def test_a_small_archive_is_not_checked(archive):
 
 
 @pytest.mark.parametrize("backend", ["extractive", "local"])
-def test_the_assistant_declines_naming_the_word_without_asking_a_model(
-    backend, settings, embeddings, tmp_path, monkeypatch
-):
+def test_the_assistant_declines_naming_the_word_without_asking_a_model(backend, settings, embeddings, monkeypatch):
     monkeypatch.setattr(check, "MIN_CHUNKS", 0)  # the sample corpus is 3 chunks: check it as an archive
     chat = recording_chat("Serbia agreed to develop the lithium mine [1].")
-    assistant = build(settings, embeddings, [_corpus(tmp_path)], {"local": chat})
+    assistant = build(settings, embeddings, [CORPUS], {"local": chat})
     answer = assistant.ask(LITHIUM, backend=backend)
     assert answer.declined and answer.citations == []
     assert "do not answer" in answer.answer and "“lithium”" in answer.answer
@@ -75,19 +71,13 @@ def test_the_assistant_declines_naming_the_word_without_asking_a_model(
     assert not assistant.ask("What energy cooperation was discussed with Serbia?", backend="extractive").declined
 
 
-def _corpus(tmp_path):
-    target = tmp_path / "corpus"
-    shutil.copytree(CORPUS, target)
-    return target
-
-
-def test_a_note_on_a_subject_no_matching_document_mentions_is_not_written(settings, embeddings, tmp_path, monkeypatch):
+def test_a_note_on_a_subject_no_matching_document_mentions_is_not_written(settings, embeddings, monkeypatch):
     from datetime import date
 
     from rag.briefing.note import Briefer
 
     monkeypatch.setattr(check, "MIN_CHUNKS", 0)
-    assistant = build(settings, embeddings, [_corpus(tmp_path)])
+    assistant = build(settings, embeddings, [CORPUS])
     note = Briefer(assistant).build(
         "Serbia lithium", as_of=date(2025, 1, 10)
     )  # written, off-subject, without the check
