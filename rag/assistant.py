@@ -90,11 +90,19 @@ class Assistant:
         return Searcher(self.store, self.embeddings, make_keyword_index(self.settings))
 
     def writer(self, backend: str) -> Writer:
-        if backend not in self._writers:
-            from rag.factory import make_writer
+        """The backend's writer; the local model's is asked as :func:`rag.factory.local_writing`
+        says for the archive as it is now (uploads can grow it past the threshold)."""
+        from rag.factory import local_writing, make_writer
 
-            self._writers[backend] = make_writer(self.settings, backend, self._chat_models.get(backend))
-        return self._writers[backend]
+        writing = local_writing(self.settings, self.searcher.keyword.chunk_count()) if backend == "local" else ""
+        key = f"{backend}:{writing}"
+        if key not in self._writers:
+            self._writers[key] = make_writer(self.settings, backend, self._chat_models.get(backend), writing)
+        return self._writers[key]
+
+    def loaded(self, backend: str) -> bool:
+        """Whether a writer of ``backend`` (and so its model) was made already."""
+        return any(key.partition(":")[0] == backend for key in self._writers)
 
     def resolve_backend(self, requested: str | None = None) -> str:
         from rag.factory import resolve_backend

@@ -128,17 +128,42 @@ def make_chat_model(settings: Settings, backend: str):
 SOURCE_CHARS = {"together": 900, "by-source": 1100}
 
 
-def make_writer(settings: Settings, backend: str, chat_model=None):
-    """The writer for a resolved backend; ``chat_model`` overrides the built one (tests, fakes)."""
+def local_writing(settings: Settings, chunk_count: int) -> str:
+    """How the local model is asked (``RAG_LOCAL_WRITING``), ``auto`` resolved by the archive's size.
+
+    By source the first token comes after half the wait and more key facts are kept, but asked
+    about one source alone the 1.5B model answers a question its source is silent on (the
+    sample article's "lithium mine") where, given all sources together, it declines. In an
+    archive of ``MIN_CHUNKS`` or more such a question is declined before any model runs (the
+    subject check, :mod:`rag.answer.unmentioned`); below that the check cannot tell a rare
+    subject from a paraphrase, so ``auto`` asks together there (docs/benchmarks.md, "Eighth session").
+
+    >>> s = Settings(local_writing="auto")
+    >>> local_writing(s, 3), local_writing(s, 16_085)
+    ('together', 'by-source')
+    >>> local_writing(s.model_copy(update={"local_writing": "together"}), 16_085)
+    'together'
+    """
+    from rag.answer.unmentioned import MIN_CHUNKS
+
+    if settings.local_writing != "auto":
+        return settings.local_writing
+    return "by-source" if chunk_count >= MIN_CHUNKS else "together"
+
+
+def make_writer(settings: Settings, backend: str, chat_model=None, writing: str | None = None):
+    """The writer for a resolved backend; ``chat_model`` overrides the built one (tests, fakes).
+    ``writing`` is the local model's resolved :func:`local_writing` (default: as set, ``auto`` as together)."""
     from rag.answer.extractive import ExtractiveWriter
 
     if backend == "extractive":
         return ExtractiveWriter()
     from rag.answer.chat import ChatWriter
 
-    max_chars = (settings.local_source_chars or SOURCE_CHARS[settings.local_writing]) if backend == "local" else 6000
+    writing = writing or local_writing(settings, 0)
+    max_chars = (settings.local_source_chars or SOURCE_CHARS[writing]) if backend == "local" else 6000
     model = chat_model or make_chat_model(settings, backend)
-    if backend == "local" and settings.local_writing == "by-source":
+    if backend == "local" and writing == "by-source":
         from rag.answer.by_source import BySourceWriter
 
         return BySourceWriter(model, backend, max_chars=max_chars, first_chars=settings.local_first_chars)

@@ -78,7 +78,7 @@ def backend_status(assistant: Assistant, requested: str) -> tuple[str, str]:
     if chosen == "local":
         from rag.factory import local_available
 
-        if "local" in getattr(assistant, "shared", assistant)._writers:
+        if getattr(assistant, "shared", assistant).loaded("local"):
             return "ok", "local model: loaded"
         if not local_available(settings):
             return "warning", "local model not installed (make install-llm): answering extractively"

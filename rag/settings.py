@@ -55,9 +55,10 @@ class Settings(BaseSettings):
         ge=300,
         description="source text the local model reads in all (default 1,100 by source, 900 together)",
     )
-    local_writing: Literal["together", "by-source"] = Field(
-        "together",
-        description="how the local model is asked: all sources in one prompt, or one source at a time, best first",
+    local_writing: Literal["auto", "together", "by-source"] = Field(
+        "auto",
+        description="how the local model is asked: all sources in one prompt, or one source at a time, best "
+        "first; auto: one at a time in an archive large enough for the subject check (3,000 chunks)",
     )
     local_first_chars: int = Field(
         400, ge=100, description="by-source: the first source's size, which the first token waits on"

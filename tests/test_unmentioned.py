@@ -83,3 +83,22 @@ def test_a_note_on_a_subject_no_matching_document_mentions_is_not_written(settin
     )  # written, off-subject, without the check
     assert "none of the documents it matches mentions “lithium”" in note.notice and not note.sources
     assert Briefer(assistant).build("Serbia energy cooperation", as_of=date(2025, 1, 10)).sources
+
+
+def test_the_local_model_is_asked_by_source_only_where_the_subject_check_runs(settings, embeddings, monkeypatch):
+    """``RAG_LOCAL_WRITING=auto`` (the default): by source the model answers an off-subject
+    question from its one silent source, so it is asked that way only in an archive where the
+    subject check declines such questions first; a smaller one gets all sources together."""
+    from rag.answer.by_source import BySourceWriter
+
+    chat = recording_chat(
+        "The importance of cooperation in the field of production and export of alternative energy was noted [1]."
+    )
+    assistant = build(settings, embeddings, [CORPUS], {"local": chat})
+    assert settings.local_writing == "auto"
+    assert assistant.ask("What energy cooperation was discussed with Serbia?", backend="local").backend == "local"
+    assert len(chat.sent) == 1  # all sources in one prompt
+    assert assistant.searcher.keyword.chunk_count() == 3 and not isinstance(assistant.writer("local"), BySourceWriter)
+    monkeypatch.setattr(check, "MIN_CHUNKS", 3)  # the sample corpus is 3 chunks: now large enough
+    assert isinstance(assistant.writer("local"), BySourceWriter) and assistant.loaded("local")
+    assert assistant.ask(LITHIUM, backend="local").declined and len(chat.sent) == 1  # the check declines first

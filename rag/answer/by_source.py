@@ -29,13 +29,15 @@ those and this writer drops them (``keeps_unverified``).
 
 On 30 questions written after it was built, on a slow CPU, the first token came after 7.1 s p50
 against 14.0 s for all sources in one prompt, key facts were 0.54 against 0.39, and a blind audit
-found a mixed-up or invented sentence in 3 answers against 4. Not the default
-(``RAG_LOCAL_WRITING=together`` is): asked about one source, the packaged model obeyed
-instructions planted in it in words that :mod:`rag.injection` does not elide — its "BANANA [1]"
-is now dropped by the verifier as a fragment, but asked in sequence it still wrote "BANANA The
-ministers discussed …" for one of five — and on the sample article it answered from a source that
-was silent, where the together prompt did neither (docs/benchmarks.md, "Fifth session" to
-"Seventh session"; an ``xfail`` llm test).
+found a mixed-up or invented sentence in 3 answers against 4. It is the default in an archive of
+3,000 chunks or more (``RAG_LOCAL_WRITING=auto``, :func:`rag.factory.local_writing`): asked about
+one source, the packaged model answered from a source that was silent on the question, where the
+together prompt declined (an ``xfail`` llm test on the sample article); from that size the
+subject check (:mod:`rag.answer.unmentioned`) declines such questions before any model runs. It
+also obeyed instructions planted in a source in words that :mod:`rag.injection` does not elide:
+its "BANANA [1]" is dropped by the verifier as a fragment, but asked in sequence it wrote "BANANA
+The ministers discussed …" for one of five (docs/benchmarks.md, "Fifth session" to "Eighth
+session").
 """
 
 from __future__ import annotations
