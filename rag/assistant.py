@@ -70,6 +70,7 @@ class Assistant:
         self._writers: dict[str, Writer] = {}
         self._texts: OrderedDict[str, str] = OrderedDict()
         self._texts_lock = threading.Lock()  # the UI's sessions share one Assistant from their threads
+        self._texts_generation: str | None = None  # the store's generation the cached texts are of
 
     @cached_property
     def embeddings(self):
@@ -124,9 +125,20 @@ class Assistant:
                     self._texts.popitem(last=False)
         return text
 
+    def _forget_changed_texts(self) -> None:
+        """Empty the text cache once the store was written to (a re-index, an upload, another
+        process): a document re-ingested with new text would otherwise be quoted from its old
+        text at the new chunks' offsets. One Chroma metadata read (about 0.6 ms) per search."""
+        generation = self.store.generation()
+        with self._texts_lock:
+            if generation != self._texts_generation:
+                self._texts.clear()
+                self._texts_generation = generation
+
     def search(
         self, query: str, as_of: date | None, listing: bool = False, filters: Filters | None = None
     ) -> SearchResult:
+        self._forget_changed_texts()
         scope = documents = None
         if filters is not None and filters.active:
             scope = filters.narrow(parse_scope(query, as_of or date.today()))

@@ -82,3 +82,27 @@ def test_answers_from_a_mixed_corpus_cite_the_right_documents(mixed_index, embed
     assert answer.citations and all(c.url.startswith("https://www.whitehouse.gov/") for c in answer.citations)
     assert "Saudi" in answer.answer
     assert_citations_valid(answer, mixed.store)
+
+
+def test_a_document_re_indexed_with_new_text_is_quoted_from_the_new_text(settings, embeddings, tmp_path):
+    """The assistant caches document texts; a re-index (the app's button, an upload, the CLI in
+    another process) must not leave it quoting the old text at the new chunks' offsets."""
+    from conftest import build
+
+    from rag.ingest import Ingestor
+
+    folder = tmp_path / "desk"
+    folder.mkdir()
+    readout = folder / "readout.txt"
+    before = " date 2024-05-02 Vienna. The ministers met at the Hofburg. They discussed gas transit through Ukraine.\n"
+    readout.write_text(before)
+    assistant = build(settings, embeddings, [folder])
+    question = "What did the ministers discuss in Vienna?"
+    assert "gas transit through Ukraine" in assistant.ask(question).citations[0].quote
+    readout.write_text(before.replace("gas transit through Ukraine", "new hydrogen pipelines to Bavaria"))
+    Ingestor(assistant.store, embeddings, assistant.searcher.keyword).ingest(
+        [folder], progress=False
+    )  # as the app does
+    answer = assistant.ask(question)
+    assert "hydrogen pipelines to Bavaria" in answer.citations[0].quote
+    assert "gas transit" not in answer.answer
