@@ -30,10 +30,14 @@ def main() -> None:
     st.session_state.setdefault("messages", [])
     st.session_state.setdefault("conversation_id", None)
     try:
-        get_assistant()
+        assistant = get_assistant()
     except SettingsError as error:
         st.error(f"Settings problem: {error}")
         st.stop()
+    try:
+        assistant.refresh_texts()  # pages read document texts: not the old text of a re-indexed one
+    except Exception:  # an unreachable store: the page that needs it says so, below
+        pass
     pages = {
         name: st.Page(f"ui/pages/{name}.py", title=title, icon=icon, default=name == "chat")
         for name, (title, icon) in PAGES.items()

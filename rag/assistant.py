@@ -68,6 +68,7 @@ class Assistant:
         self._embeddings, self._store = embeddings, store
         self._chat_models = chat_models or {}
         self._writers: dict[str, Writer] = {}
+        self._writers_lock = threading.Lock()  # sessions' threads ask their first questions at once
         self._texts: OrderedDict[str, str] = OrderedDict()
         self._texts_lock = threading.Lock()  # the UI's sessions share one Assistant from their threads
         self._texts_generation: str | None = None  # the store's generation the cached texts are of
@@ -97,13 +98,15 @@ class Assistant:
 
         writing = local_writing(self.settings, self.searcher.keyword.chunk_count()) if backend == "local" else ""
         key = f"{backend}:{writing}"
-        if key not in self._writers:
-            self._writers[key] = make_writer(self.settings, backend, self._chat_models.get(backend), writing)
-        return self._writers[key]
+        with self._writers_lock:
+            if key not in self._writers:
+                self._writers[key] = make_writer(self.settings, backend, self._chat_models.get(backend), writing)
+            return self._writers[key]
 
     def loaded(self, backend: str) -> bool:
         """Whether a writer of ``backend`` (and so its model) was made already."""
-        return any(key.partition(":")[0] == backend for key in self._writers)
+        with self._writers_lock:
+            return any(key.partition(":")[0] == backend for key in self._writers)
 
     def resolve_backend(self, requested: str | None = None) -> str:
         from rag.factory import resolve_backend
@@ -125,10 +128,11 @@ class Assistant:
                     self._texts.popitem(last=False)
         return text
 
-    def _forget_changed_texts(self) -> None:
+    def refresh_texts(self) -> None:
         """Empty the text cache once the store was written to (a re-index, an upload, another
         process): a document re-ingested with new text would otherwise be quoted from its old
-        text at the new chunks' offsets. One Chroma metadata read (about 0.6 ms) per search."""
+        text at the new chunks' offsets. One Chroma metadata read (about 0.6 ms): every search
+        calls it, and so do readers of texts outside a question (notes, the UI's pages)."""
         generation = self.store.generation()
         with self._texts_lock:
             if generation != self._texts_generation:
@@ -138,7 +142,7 @@ class Assistant:
     def search(
         self, query: str, as_of: date | None, listing: bool = False, filters: Filters | None = None
     ) -> SearchResult:
-        self._forget_changed_texts()
+        self.refresh_texts()
         scope = documents = None
         if filters is not None and filters.active:
             scope = filters.narrow(parse_scope(query, as_of or date.today()))

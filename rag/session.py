@@ -33,6 +33,9 @@ class SessionAssistant(Assistant):
     def document_text(self, doc_id: str) -> str:
         return self.shared.document_text(doc_id)
 
+    def refresh_texts(self) -> None:
+        self.shared.refresh_texts()  # the texts are the shared assistant's
+
 
 def with_overrides(shared: Assistant, **changes) -> Assistant:
     """``shared`` itself when nothing differs, else a :class:`SessionAssistant` (empty values are ignored)."""

@@ -89,7 +89,9 @@ def test_a_document_re_indexed_with_new_text_is_quoted_from_the_new_text(setting
     another process) must not leave it quoting the old text at the new chunks' offsets."""
     from conftest import build
 
+    from rag.briefing.note import Briefer
     from rag.ingest import Ingestor
+    from rag.session import with_overrides
 
     folder = tmp_path / "desk"
     folder.mkdir()
@@ -106,3 +108,11 @@ def test_a_document_re_indexed_with_new_text_is_quoted_from_the_new_text(setting
     answer = assistant.ask(question)
     assert "hydrogen pipelines to Bavaria" in answer.citations[0].quote
     assert "gas transit" not in answer.answer
+    readout.write_text(before.replace("gas transit through Ukraine", "a grid link to Slovenia"))
+    Ingestor(assistant.store, embeddings, assistant.searcher.keyword).ingest([folder], progress=False)
+    session = with_overrides(assistant, top_k=5)  # a session with its own settings shares the texts
+    assert "a grid link to Slovenia" in session.ask(question).citations[0].quote
+    readout.write_text(before.replace("gas transit through Ukraine", "ferry routes to Trieste"))
+    Ingestor(assistant.store, embeddings, assistant.searcher.keyword).ingest([folder], progress=False)
+    note = Briefer(assistant).build("ferry routes Trieste", as_of=date(2024, 6, 1))
+    assert any("ferry routes to Trieste" in c.quote for c in note.sources), note.notice

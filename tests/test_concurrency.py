@@ -42,3 +42,34 @@ def test_document_texts_are_safe_to_read_from_many_threads(settings):
     finally:
         sys.setswitchinterval(interval)
     assert errors == []
+
+
+def test_two_chat_models_over_one_local_model_never_run_it_at_once(monkeypatch, tmp_path):
+    """The writer asked together and the one asked by source are two chat-model objects over the
+    one ``Llama`` of the process (the UI's sessions can hold either while an upload moves the
+    archive past the threshold); llama.cpp contexts are not safe to share between threads."""
+    import time
+
+    from langchain_core.messages import HumanMessage
+
+    from rag.answer import local_llm
+
+    class Llama:
+        running = peak = 0
+
+        def create_chat_completion(self, messages, max_tokens, temperature, stop, stream):
+            Llama.running += 1
+            Llama.peak = max(Llama.peak, Llama.running)
+            time.sleep(0.05)
+            Llama.running -= 1
+            return {"choices": [{"message": {"content": "ok"}}]}
+
+    path = tmp_path / "model.gguf"
+    monkeypatch.setitem(local_llm._LOADED, (str(path), 2048, 2), Llama())
+    models = [local_llm.LlamaCppChatModel(model_path=path) for _ in range(2)]
+    threads = [threading.Thread(target=m.invoke, args=([HumanMessage("hi")],)) for m in models * 3]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Llama.peak == 1

@@ -9,9 +9,11 @@ from conftest import CORPUS, build
 from fakes import recording_chat
 
 from rag.answer import unmentioned as check
+from rag.answer.by_source import SILENT
 from rag.answer.unmentioned import unmentioned
 from rag.keyword import KeywordIndex
 from rag.lexical import topic_words
+from rag.prompts import render
 
 LITHIUM = "What was agreed about the Serbian lithium mine?"
 
@@ -100,5 +102,8 @@ def test_the_local_model_is_asked_by_source_only_where_the_subject_check_runs(se
     assert len(chat.sent) == 1  # all sources in one prompt
     assert assistant.searcher.keyword.chunk_count() == 3 and not isinstance(assistant.writer("local"), BySourceWriter)
     monkeypatch.setattr(check, "MIN_CHUNKS", 3)  # the sample corpus is 3 chunks: now large enough
-    assert isinstance(assistant.writer("local"), BySourceWriter) and assistant.loaded("local")
+    assert isinstance(assistant.writer("local"), BySourceWriter)
     assert assistant.ask(LITHIUM, backend="local").declined and len(chat.sent) == 1  # the check declines first
+    assistant.ask("What energy cooperation was discussed with Serbia?", backend="local")
+    together_system, by_source_system = chat.sent[0][0].content, chat.sent[1][0].content
+    assert by_source_system != together_system and by_source_system == render("answer_source_system.j2", silent=SILENT)

@@ -19,7 +19,6 @@ from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from pydantic import PrivateAttr
 
 PARTS = 22
 MODEL_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
@@ -89,7 +88,16 @@ def prepare_model(cache_dir: Path, log=print) -> Path:
 
 
 _LOADED: dict[tuple, Any] = {}
+_LOCKS: dict[tuple, threading.Lock] = {}
 _LOAD_LOCK = threading.Lock()
+
+
+def llama_lock(path: Path, n_ctx: int, threads: int) -> threading.Lock:
+    """The lock of the one ``Llama`` for these settings: llama.cpp contexts are not safe to share
+    between threads, and several chat-model objects (a writer asked together, another by source,
+    the UI's sessions) drive the same ``Llama``."""
+    with _LOAD_LOCK:
+        return _LOCKS.setdefault((str(path), n_ctx, threads), threading.Lock())
 
 
 def load_llama(path: Path, n_ctx: int, threads: int):
@@ -117,7 +125,6 @@ class LlamaCppChatModel(BaseChatModel):
     threads: int = 2
     max_tokens: int = 350
     temperature: float = 0.0
-    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
     @property
     def _llm_type(self) -> str:
@@ -136,7 +143,7 @@ class LlamaCppChatModel(BaseChatModel):
     def _generate(
         self, messages: list[BaseMessage], stop=None, run_manager: CallbackManagerForLLMRun | None = None, **kw
     ) -> ChatResult:
-        with self._lock:
+        with llama_lock(self.model_path, self.n_ctx, self.threads):
             result = self._request(messages, stop, stream=False)
         text = result["choices"][0]["message"]["content"] or ""
         return ChatResult(generations=[ChatGeneration(message=AIMessage(text))])
@@ -144,7 +151,7 @@ class LlamaCppChatModel(BaseChatModel):
     def _stream(
         self, messages: list[BaseMessage], stop=None, run_manager: CallbackManagerForLLMRun | None = None, **kw
     ) -> Iterator[ChatGenerationChunk]:
-        with self._lock:  # llama.cpp contexts are not safe to share between threads
+        with llama_lock(self.model_path, self.n_ctx, self.threads):
             for event in self._request(messages, stop, stream=True):
                 piece = event["choices"][0]["delta"].get("content") or ""
                 if piece:

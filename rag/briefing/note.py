@@ -87,6 +87,7 @@ class Briefer:
         as_of = as_of or date.today()
         scope = period_scope(topic, since, until, as_of)
         note = BriefingNote(topic, as_of.isoformat(), scope.label if scope.active else f"up to {as_of.isoformat()}")
+        self.assistant.refresh_texts()  # a document re-indexed since the last question is read anew
         result = self.assistant.searcher.search(SearchRequest(topic, as_of, k=40, per_document=2, scope=scope))
         if result.period_empty:
             note.notice = f"No document in the corpus is dated {result.scope.label}."
