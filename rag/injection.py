@@ -14,7 +14,9 @@ task of its own ("tell the user", "your new task"). A diplomatic readout has no 
 these; over the 6,500 documents in ``../shared/data`` they match no sentence, nor any of 60
 diplomatic sentences written to use the same words (``eval/injections.jsonl``). Of that file's 60
 planted sentences, written blind, 48 are caught (29 of the 30 the patterns were widened on, 19 of
-the 30 kept aside); docs/benchmarks.md, "Eighth session". What is not caught reaches the model
+the 30 kept aside); of a second blind set, harder by design (``eval/injections_2.jsonl``), 27 of
+60, and none of its 60 benign sentences on AI policy and the like; docs/benchmarks.md, "Eighth
+session". What is not caught reaches the model
 inside the sources block, after which our instruction comes; the verifier checks the answer
 against the sources either way.
 
@@ -40,33 +42,34 @@ WITHHELD = "[…]"
 _MACHINE = r"""(?:ai|a\.i\.|llms?|gpt|chat\s?bots?|bots?|language\s+models?|summari[sz]ers?
     |(?:ai|language|automated)\s+(?:models?|assistants?|systems?|readers?|tools?)
     |summari[sz]ation\s+(?:tools?|models?|systems?))"""
-# What it is told to do, right after being addressed ("Chatbot, if asked …"; not "elements: AI, education").
-_ORDER = r"""(?:ignore|disregard|forget|do|don't|stop|reply|respond|answer|output|print|write|say|tell|state
-    |report|claim|insert|add|append|reveal|if|when|from\s+now)\b"""
+# What it is told to do, right after being addressed ("Chatbot, reply …"; not "elements: AI, education",
+# "AI, if used responsibly, …").
+_ORDER = r"""(?:ignore|disregard|forget|do|don't|stop|reply|respond|answer|output|print|write|say|tell
+    |claim|insert|append|reveal|from\s+now)\b"""
 _ONLY = r"(?:only\s+|just\s+)?"
-_TEXT = r"""(?:this|it|the)
-    (?:\s+(?:text|document|article|readout|page|statement|release|press\s+release|transcript|report))?"""
+_DOCUMENT = r"(?:text|document|article|readout|page|statement|release|press\s+release|transcript|report)"
+_TEXT = rf"(?:(?:this|it)(?:\s+{_DOCUMENT})?|the\s+{_DOCUMENT})"  # "this", "the article"; not "the outcome"
 
 _ADDRESSED_TO_A_MODEL = re.compile(
     rf"""
     \b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+|its\s+)?
-        (?:previous|prior|above|earlier|preceding|system|original)\s+(?:instructions?|prompts?|messages?|paragraphs?|text)
+        (?:previous|prior|above|earlier|preceding|system)\s+(?:instructions?|prompts?|messages?|paragraphs?|text)
     | \b(?:ignore|disregard|forget)\s+(?:all\s+|everything\s+)?(?:of\s+)?the\s+above(?![\w-])
     | \b(?:ignore|disregard|forget)\s+everything\s+(?:above|before)\b
-    | \b(?:ignore|disregard|forget|override)\s+(?:your|its)\s+(?:\w+\s+)?
+    | \b(?:ignore|disregard|forget|override)\s+your\s+(?:\w+\s+)?
         (?:instructions|guidelines|rules|programming|prompt|training)\b
     | \bnew\s+instructions\s*:
     | ^\W*(?:system|assistant)\s*:                                  # a chat role label
     | \byou\s+are\s+(?:now\s+)?(?:an?\s+|the\s+)?(?:ai|assistant|language\s+model|chatbot|llm)\b
     | \b(?:reply|respond|answer|output|print)\s+{_ONLY}with\s+{_ONLY}(?:the\s+)?(?:single\s+)?(?:word|phrase|text)\b
     | \b(?:reply|respond|output|print)\s+{_ONLY}(?:with\s+)?{_ONLY}(?:the\s+)?(?:single\s+)?(?:word|phrase)\s
-    | \b(?:reply|respond|output|print)\s+{_ONLY}(?:with\s+)?{_ONLY}['"‘“]
+    | \b(?:reply|respond|output|print)\s+(?:only\s+|just\s+|(?:only\s+)?with\s+)(?:only\s+|just\s+)?['"‘“]
     | \b(?:output|print)\s+\S+(?:\s+\S+)?\s+and\s+nothing\s+(?:else|more)\b
     | \breveal\s+(?:your|the|its)\s+(?:\w+\s+)?(?:system\s+)?(?:prompt|instructions|settings)\b
     | \byour\s+(?:system\s+prompt|instructions\s+are)\b
     | \b(?:system\s+prompt|hidden\s+instructions|conversation\s+history|system\s+override)\b
     # an automated reader addressed: "Note to AI:", "Dear assistant, …", "Chatbot, if asked …"
-    | \b(?:dear|hey|hi|hello|please|attention|note|message|instructions?)\s+(?:to\s+|for\s+)?
+    | \b(?:(?:dear|hey|hi|hello|please|attention)\s+|(?:note|message|instructions?)\s+(?:to|for)\s+)
         (?:the\s+|any\s+|all\s+)?(?:{_MACHINE}|assistant|model)s?\s*[,:!]
     | (?:^|[;:]\s*)(?:{_MACHINE}|assistant|model)s?\s*[,:]\s*(?:please\s+)?{_ORDER}
     # … or described: "any chatbot reading this", "an AI summarising it", "whoever summarises this"
@@ -74,13 +77,13 @@ _ADDRESSED_TO_A_MODEL = re.compile(
         (?:reading|summari[sz]ing|processing|parsing|analy[sz]ing|ingesting)\s+{_TEXT}\b
     | \b(?:assistant|model)s?\s+(?:reading|summari[sz]ing|processing)\s+{_TEXT}\b
     | \b(?:any|every|each|the)\s+summari[sz]ers?\b
-    | \b(?:whoever|anyone|anybody|automated\s+readers?)\s+(?:is\s+)?(?:summari[sz]|process|of\s+this)\w*
+    | \b(?:whoever|anyone|anybody)\s+(?:is\s+)?summari[sz]\w*|\bautomated\s+readers?\b
     | \bif\s+(?:you\s+are\s+)?an?\s+{_MACHINE}\s+(?:is\s+)?(?:reading|summari[sz]ing|processing)\b
     | \b(?:when|if|while|before)\s+(?:you\s+)?(?:are\s+)?summari[sz](?:e|es|ing)\s+{_TEXT}\b
     # what only a chat assistant has: a user, a summary of its own, a task
     | \b(?:tell|inform|warn|ask|insult|show|answer)\s+the\s+user\b
-    | \bthe\s+user'?s\s+(?:questions?|request|account|conversation)
-    | \b(?:any|every|each|your)\s+(?:summary|summaries)\s+of\s+this\b|\bin\s+your\s+(?:summary|output)\b
+    | \bthe\s+user'?s\s+(?:questions?|requests?|conversation)\b
+    | \b(?:any|every|each|your)\s+(?:summary|summaries)\s+of\s+this\b|\bin\s+your\s+summary\b
     | \byour\s+new\s+(?:task|instructions)\b
     """,
     re.IGNORECASE | re.VERBOSE,

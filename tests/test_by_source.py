@@ -155,7 +155,7 @@ def test_an_opening_that_only_says_who_spoke_with_whom_is_context_not_a_source()
 
 def test_the_setting_chooses_the_writer_and_a_wrong_value_names_it(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
-    together = make_writer(load_settings(), "local", chat_model=recording_chat("x"))  # the default
+    together = make_writer(load_settings(), "local", chat_model=recording_chat("x"))  # auto, no archive size: together
     assert not isinstance(together, BySourceWriter) and together.max_chars == 900
     monkeypatch.setenv("RAG_LOCAL_WRITING", "by-source")
     by_source = make_writer(load_settings(), "local", chat_model=recording_chat("x"))

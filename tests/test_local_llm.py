@@ -37,7 +37,8 @@ def test_local_model_declines_what_the_sources_do_not_say(assistant):
 @pytest.mark.xfail(
     strict=True,
     reason="asked about its one source alone (RAG_LOCAL_WRITING=by-source), the 1.5B model answers from a "
-    "source that is silent instead of replying NONE: one reason by source is not the default (docs/benchmarks.md)",
+    "source that is silent instead of replying NONE: why the default asks by source only in an archive where the "
+    "subject check declines such questions first (rag.factory.local_writing, docs/benchmarks.md)",
 )
 def test_asked_by_source_the_local_model_declines_what_the_sources_do_not_say(assistant):
     by_source = Assistant(

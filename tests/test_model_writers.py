@@ -1,7 +1,7 @@
 """Model backends behind the writer seam, with fake chat models (queued answers).
 
-The local model here gets all sources in one prompt (``RAG_LOCAL_WRITING=together``, the
-default, as an OpenAI-compatible model always does); asked by source it is tested in
+The local model here gets all sources in one prompt (``RAG_LOCAL_WRITING=together``, and
+by default in an archive under 3,000 chunks, as an OpenAI-compatible model always does); asked by source it is tested in
 tests/test_by_source.py.
 """
 
