@@ -7,6 +7,8 @@ then the chosen page (``ui/pages/``, each drawn by a module of ``ui/``).
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
 
 from rag.settings import SettingsError
@@ -34,10 +36,8 @@ def main() -> None:
     except SettingsError as error:
         st.error(f"Settings problem: {error}")
         st.stop()
-    try:
+    with contextlib.suppress(Exception):  # an unreachable store: the page that needs it says so, below
         assistant.refresh_texts()  # pages read document texts: not the old text of a re-indexed one
-    except Exception:  # an unreachable store: the page that needs it says so, below
-        pass
     pages = {
         name: st.Page(f"ui/pages/{name}.py", title=title, icon=icon, default=name == "chat")
         for name, (title, icon) in PAGES.items()
