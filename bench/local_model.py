@@ -31,7 +31,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from rag.answer import local_llm  # noqa: E402
 from rag.assistant import Assistant  # noqa: E402
 from rag.evaluation import key_fact_recall, load_questions  # noqa: E402
-from rag.factory import local_writing  # noqa: E402
 from rag.settings import load_settings  # noqa: E402
 
 
@@ -128,7 +127,7 @@ def main() -> None:
     first_tokens = sorted(r["first_token_s"] for r in called) or [None]
     summary = {
         "questions": len(rows),
-        "writing": local_writing(assistant.settings, assistant.searcher.keyword.chunk_count()),
+        "writing": assistant.local_writing(),
         "cold_prefix": args.cold_prefix,
         "load_and_first_answer_s": round(load_s, 1),
         "draft_p50_s": median(rows, "draft_s"),

@@ -94,14 +94,20 @@ class Assistant:
     def writer(self, backend: str) -> Writer:
         """The backend's writer; the local model's is asked as :func:`rag.factory.local_writing`
         says for the archive as it is now (uploads can grow it past the threshold)."""
-        from rag.factory import local_writing, make_writer
+        from rag.factory import make_writer
 
-        writing = local_writing(self.settings, self.searcher.keyword.chunk_count()) if backend == "local" else ""
+        writing = self.local_writing() if backend == "local" else ""
         key = f"{backend}:{writing}"
         with self._writers_lock:
             if key not in self._writers:
                 self._writers[key] = make_writer(self.settings, backend, self._chat_models.get(backend), writing)
             return self._writers[key]
+
+    def local_writing(self) -> str:
+        """How the local model is asked now: :func:`rag.factory.local_writing` for this archive."""
+        from rag.factory import local_writing
+
+        return local_writing(self.settings, self.searcher.keyword.chunk_count())
 
     def loaded(self, backend: str) -> bool:
         """Whether a writer of ``backend`` (and so its model) was made already."""

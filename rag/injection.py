@@ -63,7 +63,7 @@ _ADDRESSED_TO_A_MODEL = re.compile(
     | \byou\s+are\s+(?:now\s+)?(?:an?\s+|the\s+)?(?:ai|assistant|language\s+model|chatbot|llm)\b
     | \b(?:reply|respond|answer|output|print)\s+{_ONLY}with\s+{_ONLY}(?:the\s+)?(?:single\s+)?(?:word|phrase|text)\b
     | \b(?:reply|respond|output|print)\s+{_ONLY}(?:with\s+)?{_ONLY}(?:the\s+)?(?:single\s+)?(?:word|phrase)\s
-    | \b(?:reply|respond|output|print)\s+(?:only\s+|just\s+|(?:only\s+)?with\s+)(?:only\s+|just\s+)?['"‘“]
+    | \b(?:reply|respond|output|print)\s+(?:only\s+|just\s+|(?:only\s+)?with\s+){_ONLY}['"‘“]
     | \b(?:output|print)\s+\S+(?:\s+\S+)?\s+and\s+nothing\s+(?:else|more)\b
     | \breveal\s+(?:your|the|its)\s+(?:\w+\s+)?(?:system\s+)?(?:prompt|instructions|settings)\b
     | \byour\s+(?:system\s+prompt|instructions\s+are)\b
