@@ -27,6 +27,7 @@ from rag.answer.listing import ListWriter, is_list_question
 from rag.answer.passages import (
     Passage,
     answerable,
+    answering_sentences,
     newest_document,
     rank_sentences,
     title_matches,
@@ -167,14 +168,11 @@ class Assistant:
         """
         text_of = self.document_text
         if not listing:
-            return without_reporters(
-                answerable(query, rank_sentences(query, result.hits, self.embeddings), text_of), text_of
-            )
+            return answering_sentences(query, result.hits, self.embeddings, text_of)
         cheap = answerable(query, rank_sentences(query, result.hits, self.embeddings, embed=False), text_of)
         chosen = {p.doc_id for p in title_matches(query, cheap)}
-        return without_reporters(
-            rank_sentences(query, [h for h in result.hits if h.doc_id in chosen], self.embeddings), text_of
-        )
+        chosen_hits = [h for h in result.hits if h.doc_id in chosen]
+        return rank_sentences(query, chosen_hits, self.embeddings, keep=lambda ps: without_reporters(ps, text_of))
 
     def events(
         self,

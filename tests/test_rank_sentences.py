@@ -37,3 +37,20 @@ def test_copies_of_a_readout_rank_alike_and_are_embedded_once(embeddings):
     assert {p.doc_id for p in ranked[:3]} == {"a", "a~1", "a~2"}  # the energy sentence, in every copy
     assert len({p.score for p in ranked[:3]}) == 1 and "energy" in ranked[0].text
     assert len(counting.texts) == 3 == len(set(counting.texts))  # the question and the two sentences, once each
+
+
+def test_sentences_of_documents_that_cannot_answer_are_not_embedded(embeddings):
+    """Embedding sentences is most of the first second of an answer: a readout about another
+    counterpart is dropped before its sentences are embedded, and the ranking is unchanged."""
+    from rag.answer.passages import answering_sentences
+
+    other = "Secretary Blinken spoke with Foreign Minister Wang Yi about trade. They discussed export controls."
+    hits = [hit("a"), Hit("b:0", other, {"doc_id": "b", "start": 0, "title": "Call with Wang Yi"}, 0.7)]
+    texts = {"a": READOUT, "b": other}
+    question = "What was discussed with Truss about Ukraine?"
+    counting = CountingEmbeddings(embeddings)
+    ranked = answering_sentences(question, hits, counting, texts.__getitem__)
+    assert {p.doc_id for p in ranked} == {"a"}
+    assert not any("Wang Yi" in t or "export" in t for t in counting.texts)  # b's sentences never embedded
+    everything = rank_sentences(question, hits, embeddings)
+    assert [(p.start, p.score) for p in ranked] == [(p.start, p.score) for p in everything if p.doc_id == "a"]

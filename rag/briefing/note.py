@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from rag.answer.citations import Citation
-from rag.answer.passages import Passage, answerable, merge_adjacent, rank_sentences, widen, without_reporters
+from rag.answer.passages import Passage, answering_sentences, merge_adjacent, widen
 from rag.answer.unmentioned import declined, unmentioned
 from rag.answer.verify import SentenceCheck, verify
 from rag.briefing import sections
@@ -93,7 +93,7 @@ class Briefer:
             note.notice = f"No document in the corpus is dated {result.scope.label}."
             return note
         embeddings, text_of = self.assistant.embeddings, self.assistant.document_text
-        ranked = without_reporters(answerable(topic, rank_sentences(topic, result.hits, embeddings), text_of), text_of)
+        ranked = answering_sentences(topic, result.hits, embeddings, text_of)
         ranked = [p for p in ranked if p.score >= MIN_SCORE and not _asked(p.text)]
         documents = list(dict.fromkeys(p.doc_id for p in ranked))[:MAX_DOCUMENTS]
         ranked = [p for p in ranked if p.doc_id in documents]
