@@ -186,6 +186,7 @@ def cold_caches(assistant: Assistant) -> None:
             if hasattr(value, "cache_clear"):
                 value.cache_clear()
     assistant._texts.clear()
+    assistant.sentence_vectors.clear()
 
 
 def measure(folder: Path, questions, rounds: int, all_words: bool = False) -> dict:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +37,7 @@ from rag.answer.unmentioned import declined, unmentioned
 from rag.answer.verify import verify
 from rag.dates import parse_scope
 from rag.filters import Filters, allowed_documents
+from rag.memo import Lru
 from rag.retrieval import Searcher, SearchRequest, SearchResult
 from rag.settings import Settings
 
@@ -70,9 +70,12 @@ class Assistant:
         self._chat_models = chat_models or {}
         self._writers: dict[str, Writer] = {}
         self._writers_lock = threading.Lock()  # sessions' threads ask their first questions at once
-        self._texts: OrderedDict[str, str] = OrderedDict()
-        self._texts_lock = threading.Lock()  # the UI's sessions share one Assistant from their threads
+        self._texts = Lru(256)  # documents' texts: sentences are widened within them
         self._texts_generation: str | None = None  # the store's generation the cached texts are of
+        self._generation_lock = threading.Lock()
+        # Sentences' vectors, 32 MB at most (about 20,000 of MiniLM's): embedding the candidate
+        # sentences is most of the first second, and a follow-up reads the same documents again.
+        self.sentence_vectors = Lru(32_000_000, size=lambda vector: vector.nbytes)
 
     @cached_property
     def embeddings(self):
@@ -124,15 +127,11 @@ class Assistant:
 
     def document_text(self, doc_id: str) -> str:
         """Stored full text of a document (a small LRU: sentences are widened within it)."""
-        with self._texts_lock:
-            text = self._texts.get(doc_id)
+        text = self._texts.get(doc_id)
         if text is None:
             found = self.store.document(doc_id)
             text = found[0] if found else ""
-            with self._texts_lock:  # another thread's eviction must not fall between insert and read
-                self._texts[doc_id] = text
-                if len(self._texts) > 256:
-                    self._texts.popitem(last=False)
+            self._texts.put(doc_id, text)
         return text
 
     def refresh_texts(self) -> None:
@@ -141,7 +140,7 @@ class Assistant:
         text at the new chunks' offsets. One Chroma metadata read (about 0.6 ms): every search
         calls it, and so do readers of texts outside a question (notes, the UI's pages)."""
         generation = self.store.generation()
-        with self._texts_lock:
+        with self._generation_lock:
             if generation != self._texts_generation:
                 self._texts.clear()
                 self._texts_generation = generation
@@ -168,11 +167,15 @@ class Assistant:
         """
         text_of = self.document_text
         if not listing:
-            return answering_sentences(query, result.hits, self.embeddings, text_of)
+            return answering_sentences(query, result.hits, self.embeddings, text_of, self.sentence_vectors)
         cheap = answerable(query, rank_sentences(query, result.hits, self.embeddings, embed=False), text_of)
         chosen = {p.doc_id for p in title_matches(query, cheap)}
         chosen_hits = [h for h in result.hits if h.doc_id in chosen]
-        return rank_sentences(query, chosen_hits, self.embeddings, keep=lambda ps: without_reporters(ps, text_of))
+
+        def keep(passages: list[Passage]) -> list[Passage]:
+            return without_reporters(passages, text_of)
+
+        return rank_sentences(query, chosen_hits, self.embeddings, keep=keep, memory=self.sentence_vectors)
 
     def events(
         self,

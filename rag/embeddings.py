@@ -112,11 +112,24 @@ def as_array(embeddings: Embeddings, texts: list[str]) -> np.ndarray:
     return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
 
 
-def distinct_vectors(embeddings: Embeddings, texts: list[str]) -> dict[str, np.ndarray]:
+def distinct_vectors(embeddings: Embeddings, texts: list[str], memory=None) -> dict[str, np.ndarray]:
     """One unit vector per distinct text, each embedded once: a readout republished under another
-    id, or boilerplate ("The below is attributable to …"), repeats sentences word for word."""
+    id, or boilerplate ("The below is attributable to …"), repeats sentences word for word. Texts
+    ``memory`` (an :class:`rag.memo.Lru`) holds are not embedded again; the others are added to it.
+    """
     distinct = list(dict.fromkeys(texts))
-    return dict(zip(distinct, as_array(embeddings, distinct), strict=True)) if distinct else {}
+    known = {text: memory.get(text) for text in distinct} if memory is not None else {}
+    known = {text: vector for text, vector in known.items() if vector is not None}
+    missing = [text for text in distinct if text not in known]
+    if missing:
+        fresh = dict(zip(missing, as_array(embeddings, missing), strict=True))
+        if memory is not None:
+            for text, vector in fresh.items():
+                kept = vector.copy()  # a row alone, not a view keeping its whole batch alive
+                kept.setflags(write=False)  # handed to every later reader: none may change it
+                memory.put(text, kept)
+        known.update(fresh)
+    return known
 
 
 def embedder_name(embeddings: Embeddings) -> str:

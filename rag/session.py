@@ -26,6 +26,7 @@ class SessionAssistant(Assistant):
         super().__init__(settings, embeddings=shared.embeddings, store=shared.store)
         self.shared = shared
         self.searcher = shared.searcher
+        self.sentence_vectors = shared.sentence_vectors  # same embedder: its vectors serve every session
 
     def writer(self, backend: str):
         return super().writer(backend) if backend == "openai" else self.shared.writer(backend)

@@ -15,6 +15,7 @@ class CountingEmbeddings:
 
     def __init__(self, inner):
         self.inner, self.texts = inner, []
+        self.name = inner.name  # an index built with the real embedder accepts it
 
     def embed_documents(self, texts):
         self.texts += list(texts)
@@ -54,3 +55,38 @@ def test_sentences_of_documents_that_cannot_answer_are_not_embedded(embeddings):
     assert not any("Wang Yi" in t or "export" in t for t in counting.texts)  # b's sentences never embedded
     everything = rank_sentences(question, hits, embeddings)
     assert [(p.start, p.score) for p in ranked] == [(p.start, p.score) for p in everything if p.doc_id == "a"]
+
+
+def test_a_follow_up_over_the_same_documents_embeds_only_what_is_new(embeddings):
+    """A follow-up question reads the same readouts again: their sentences' vectors are kept
+    (bounded), so only the new question is embedded, and the sentences score exactly as before."""
+    from rag.memo import Lru
+
+    counting, memory = CountingEmbeddings(embeddings), Lru(100)
+    rank_sentences("What was said about energy security in Europe?", [hit("a")], counting, memory=memory)
+    embedded = len(counting.texts)
+    follow_up = "And what about support for Kyiv?"
+    again = rank_sentences(follow_up, [hit("a")], counting, memory=memory)
+    assert counting.texts[embedded:] == [follow_up]
+    assert again == rank_sentences(follow_up, [hit("a")], embeddings)  # the same as without the memory
+
+
+def test_the_assistant_remembers_sentence_vectors_across_questions_and_sessions(sample_index, embeddings):
+    """In the product path: a follow-up over the same article embeds only the question and its
+    search query, and a session with its own settings uses the same memory."""
+    from rag.answer.base import Turn
+    from rag.assistant import Assistant
+    from rag.session import with_overrides
+    from rag.settings import load_settings
+
+    counting = CountingEmbeddings(embeddings)
+    assistant = Assistant(load_settings(data_dir=sample_index, backend="extractive"), embeddings=counting)
+    question = "What did Serbia and the EU agree on energy?"
+    first = assistant.ask(question)
+    assert first.retrieved and len(assistant.sentence_vectors) > 1
+    embedded = len(counting.texts)
+    follow_up = "What else did they agree?"
+    assistant.ask(follow_up, history=[Turn("user", question), Turn("assistant", first.answer)])
+    assert set(counting.texts[embedded:]) <= {follow_up, f"{question} {follow_up}"}
+    session = with_overrides(assistant, top_k=3)
+    assert session is not assistant and session.sentence_vectors is assistant.sentence_vectors

@@ -78,13 +78,14 @@ def sentences_of(hits: list[Hit]) -> list[Passage]:
 
 
 def rank_sentences(
-    question: str, hits: list[Hit], embeddings, embed: bool = True, keep: Callable | None = None
+    question: str, hits: list[Hit], embeddings, embed: bool = True, keep: Callable | None = None, memory=None
 ) -> list[Passage]:
     """Sentences of ``hits``, best first, each carrying its relevance score.
 
     ``keep`` (passages in, the ones to keep out) filters the sentences before any is embedded:
     embedding them is most of an answer's first second (0.57 of 0.68 s per question on the
     evaluation archive), and :func:`answerable` drops whole documents whatever their scores.
+    ``memory`` (an :class:`rag.memo.Lru`) keeps sentences' vectors for the next question.
     ``embed=False`` skips embedding the sentences (lexical and chunk scores only): for list
     questions over dozens of documents, where one best line per document is enough.
     """
@@ -93,7 +94,8 @@ def rank_sentences(
     if not candidates:
         return []
     chunk_scores = [p.score for p in candidates]
-    similarity = similarities(question, [p.text for p in candidates], embeddings) if embed else np.array(chunk_scores)
+    texts = [p.text for p in candidates]
+    similarity = similarities(question, texts, embeddings, memory) if embed else np.array(chunk_scores)
     question_stems = stems(question)
     scored = []
     for passage, sim, chunk_score in zip(candidates, similarity, chunk_scores, strict=True):
@@ -104,21 +106,21 @@ def rank_sentences(
     return scored
 
 
-def answering_sentences(question: str, hits: list[Hit], embeddings, document_text) -> list[Passage]:
+def answering_sentences(question: str, hits: list[Hit], embeddings, document_text, memory=None) -> list[Passage]:
     """The sentences of ``hits`` from documents that can answer ``question`` (:func:`answerable`),
     without reporters' words (:func:`without_reporters`), best first; only these are embedded."""
 
     def keep(passages: list[Passage]) -> list[Passage]:
         return without_reporters(answerable(question, passages, document_text), document_text)
 
-    return rank_sentences(question, hits, embeddings, keep=keep)
+    return rank_sentences(question, hits, embeddings, keep=keep, memory=memory)
 
 
-def similarities(question: str, texts: list[str], embeddings) -> np.ndarray:
+def similarities(question: str, texts: list[str], embeddings, memory=None) -> np.ndarray:
     """Cosine of each text to the question, each distinct text embedded once: a list question over
     an archive holding each readout six times spent 3 s embedding the same sentences again
     (docs/benchmarks.md, "Sixth session")."""
-    vectors = distinct_vectors(embeddings, [question, *texts])
+    vectors = distinct_vectors(embeddings, [question, *texts], memory)
     return np.array([vectors[text] for text in texts]) @ vectors[question]
 
 
@@ -307,6 +309,8 @@ def is_bare_contact(sentence: str) -> bool:
     """Whether a sentence says only who spoke with whom, nothing of what about.
 
     >>> is_bare_contact("Secretary Blinken spoke today with Sri Lankan Prime Minister Ranil Wickremesinghe.")
+    True
+    >>> is_bare_contact("President Biden spoke by telephone with Prime Minister Netanyahu.")
     True
     >>> is_bare_contact("Secretary Blinken spoke today with President Masisi to emphasize shared values.")
     False
