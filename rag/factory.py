@@ -166,5 +166,11 @@ def make_writer(settings: Settings, backend: str, chat_model=None, writing: str 
     if backend == "local" and writing == "by-source":
         from rag.answer.by_source import BySourceWriter
 
-        return BySourceWriter(model, backend, max_chars=max_chars, first_chars=settings.local_first_chars)
+        return BySourceWriter(
+            model,
+            backend,
+            max_chars=max_chars,
+            first_chars=settings.local_first_chars,
+            first_message_chars=settings.local_first_message_chars or None,
+        )
     return ChatWriter(model, backend, max_chars=max_chars)

@@ -153,6 +153,22 @@ def test_an_opening_that_only_says_who_spoke_with_whom_is_context_not_a_source()
     assert sources[1].opening == ranked[1].text
 
 
+def test_a_bound_on_the_first_message_counts_the_question_and_title_and_keeps_a_neighbour_if_it_can():
+    """The first token waits on the question and the title line as much as on the source."""
+    from rag.answer.by_source import title_line
+
+    text = DOCUMENTS["d1"]
+    unbounded, _ = writer()
+    assert unbounded.sources(GAS, RANKED, DOCUMENTS.get)[0].text == text  # a neighbour on each side
+    bounded, _ = writer()
+    bounded.first_message_chars = len(GAS) + len(title_line(RANKED[0])) + 75
+    first = bounded.sources(GAS, RANKED, DOCUMENTS.get)[0]
+    assert first.text == "They agreed to build a gas interconnector by 2027. Tourism came up too."  # the next one only
+    assert len(GAS) + len(title_line(first)) + len(first.text) <= bounded.first_message_chars
+    bounded.first_message_chars = 10  # no room at all: still the best sentence, whole
+    assert bounded.sources(GAS, RANKED, DOCUMENTS.get)[0].text == RANKED[0].text
+
+
 def test_the_setting_chooses_the_writer_and_a_wrong_value_names_it(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     together = make_writer(load_settings(), "local", chat_model=recording_chat("x"))  # auto, no archive size: together
@@ -162,6 +178,8 @@ def test_the_setting_chooses_the_writer_and_a_wrong_value_names_it(monkeypatch, 
     assert isinstance(by_source, BySourceWriter) and (by_source.max_chars, by_source.first_chars) == (1100, 400)
     monkeypatch.setenv("RAG_LOCAL_SOURCE_CHARS", "1300")
     assert make_writer(load_settings(), "local", chat_model=recording_chat("x")).max_chars == 1300
+    monkeypatch.setenv("RAG_LOCAL_FIRST_MESSAGE_CHARS", "600")
+    assert make_writer(load_settings(), "local", chat_model=recording_chat("x")).first_message_chars == 600
     monkeypatch.setenv("RAG_LOCAL_WRITING", "sometimes")
     with pytest.raises(SettingsError, match="RAG_LOCAL_WRITING"):
         load_settings()

@@ -76,9 +76,17 @@ class BySourceWriter(ChatWriter):
     # 21 of its sentences flagged "(unverified)" were unsupported (docs/benchmarks.md): drop them.
     keeps_unverified = False
 
-    def __init__(self, model, name: str, max_sources: int = 4, max_chars: int = 1100, first_chars: int = 400):
+    def __init__(
+        self,
+        model,
+        name: str,
+        max_sources: int = 4,
+        max_chars: int = 1100,
+        first_chars: int = 400,
+        first_message_chars: int | None = None,
+    ):
         super().__init__(model, name, max_sources=max_sources, max_chars=max_chars)
-        self.first_chars = first_chars
+        self.first_chars, self.first_message_chars = first_chars, first_message_chars
 
     def sources(self, question: str, ranked: list[Passage], document_text: DocumentText) -> list[Passage]:
         """The best passage within ``first_chars``, then the next ones within ``max_chars`` in all.
@@ -90,7 +98,7 @@ class BySourceWriter(ChatWriter):
         best = self.best(one_contact(question, past_openings(ranked[: self.max_sources * 4], document_text)))
         if not best:
             return []
-        first = fit(best[0], document_text, self.first_chars, None) or leading(best[0], self.first_chars)
+        first = self.first_source(question, best[0], document_text)
         rest, used = [], len(first.text)
         for passage in outside(widen(best[0], document_text), first, document_text) + best[1:]:
             kept = fit(passage, document_text, self.max_chars - used, first)
@@ -99,6 +107,17 @@ class BySourceWriter(ChatWriter):
                 used += len(kept.text)
         later = sorted(merge_adjacent(rest, document_text), key=lambda p: -p.score)
         return [first] + [with_opening(p, document_text) for p in later]
+
+    def first_source(self, question: str, best: Passage, document_text: DocumentText) -> Passage:
+        """The best passage widened within ``first_chars`` (or within what ``first_message_chars``
+        leaves after the question and the title line, with a neighbour on one side only if both
+        do not fit), else as much of it as fits, at least one sentence."""
+        room, one_side = self.first_chars, ()
+        if self.first_message_chars:  # the question and title line count too: the first token waits on all
+            room = min(room, self.first_message_chars - len(question) - len(title_line(best)))
+            one_side = (widen(best, document_text, before=0), widen(best, document_text, sentences=0, before=1))
+        fitting = [c for c in (widen(best, document_text), *one_side, best) if len(c.text) <= room]
+        return fitting[0] if fitting else leading(best, room)
 
     def messages_for(self, question: str, source: Passage, n: int, history: list[Turn]) -> list:
         system = render("answer_source_system.j2", silent=SILENT)
@@ -254,7 +273,7 @@ def without_echo(pieces: Iterable[str], source: Passage) -> Iterator[str]:
     >>> "".join(without_echo(["Call with Kenyatta", "\\nThey met [1]."], src))
     'They met [1].'
     """
-    line = f"{source.title} ({source.source or 'unknown outlet'}, {source.date_iso or 'undated'})"
+    line = title_line(source)
     echoes = (line, f"{source.title}\n", f"{source.title}:") if source.title else (line,)
     echoes = tuple(e.lower() for e in echoes)
 
@@ -266,6 +285,11 @@ def without_echo(pieces: Iterable[str], source: Passage) -> Iterator[str]:
         return held.lstrip()[len(echo) :].lstrip(" :.-\n") if echo else held
 
     return held_while(pieces, could_be_echo, without_it, lambda held: True)
+
+
+def title_line(source: Passage) -> str:
+    """The source's line in the prompt (answer_source_user.j2) after its number."""
+    return f"{source.title} ({source.source or 'unknown outlet'}, {source.date_iso or 'undated'})"
 
 
 def held_while(pieces: Iterable[str], could_be, release, keep_at_end) -> Iterator[str]:
