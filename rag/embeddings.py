@@ -118,8 +118,7 @@ def distinct_vectors(embeddings: Embeddings, texts: list[str], memory=None) -> d
     ``memory`` (an :class:`rag.memo.Lru`) holds are not embedded again; the others are added to it.
     """
     distinct = list(dict.fromkeys(texts))
-    known = {text: memory.get(text) for text in distinct} if memory is not None else {}
-    known = {text: vector for text, vector in known.items() if vector is not None}
+    known = {} if memory is None else {t: v for t in distinct if (v := memory.get(t)) is not None}
     missing = [text for text in distinct if text not in known]
     if missing:
         fresh = dict(zip(missing, as_array(embeddings, missing), strict=True))

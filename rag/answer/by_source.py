@@ -116,8 +116,7 @@ class BySourceWriter(ChatWriter):
         if self.first_message_chars:  # the question and title line count too: the first token waits on all
             room = min(room, self.first_message_chars - len(question) - len(title_line(best)))
             one_side = (widen(best, document_text, before=0), widen(best, document_text, sentences=0, before=1))
-        fitting = [c for c in (widen(best, document_text), *one_side, best) if len(c.text) <= room]
-        return fitting[0] if fitting else leading(best, room)
+        return first_fitting((widen(best, document_text), *one_side, best), room) or leading(best, room)
 
     def messages_for(self, question: str, source: Passage, n: int, history: list[Turn]) -> list:
         system = render("answer_source_system.j2", silent=SILENT)
@@ -167,7 +166,11 @@ def past_openings(ranked: list[Passage], document_text: DocumentText) -> list[Pa
 def fit(passage: Passage, document_text: DocumentText, room: int, first: Passage | None) -> Passage | None:
     """The passage widened by a neighbour sentence if that fits in ``room``, else as is if it fits;
     never text the ``first`` source already gives."""
-    candidates = (widen(passage, document_text), passage)
+    return first_fitting((widen(passage, document_text), passage), room, first)
+
+
+def first_fitting(candidates: Iterable[Passage], room: int, first: Passage | None = None) -> Passage | None:
+    """The first candidate within ``room`` characters that gives no text of ``first``."""
     return next((c for c in candidates if len(c.text) <= room and not overlaps(c, first)), None)
 
 

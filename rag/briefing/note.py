@@ -93,7 +93,7 @@ class Briefer:
             note.notice = f"No document in the corpus is dated {result.scope.label}."
             return note
         embeddings, text_of = self.assistant.embeddings, self.assistant.document_text
-        ranked = answering_sentences(topic, result.hits, embeddings, text_of)
+        ranked = answering_sentences(topic, result.hits, embeddings, text_of, self.assistant.sentence_vectors)
         ranked = [p for p in ranked if p.score >= MIN_SCORE and not _asked(p.text)]
         documents = list(dict.fromkeys(p.doc_id for p in ranked))[:MAX_DOCUMENTS]
         ranked = [p for p in ranked if p.doc_id in documents]
