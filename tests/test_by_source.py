@@ -169,6 +169,17 @@ def test_a_bound_on_the_first_message_counts_the_question_and_title_and_keeps_a_
     assert bounded.sources(GAS, RANKED, DOCUMENTS.get)[0].text == RANKED[0].text
 
 
+def test_a_bound_on_the_first_message_never_lengthens_the_first_source():
+    """Where ``first_chars`` leaves the best sentence alone, a roomy bound adds no neighbour to it:
+    a longer first prompt is a later first token."""
+    best = RANKED[0].text
+    unbounded, _ = writer(first_chars=len(best) + 25)  # both neighbours do not fit, the next one would
+    assert unbounded.sources(GAS, RANKED, DOCUMENTS.get)[0].text == best
+    bounded, _ = writer(first_chars=len(best) + 25)
+    bounded.first_message_chars = 1000
+    assert bounded.sources(GAS, RANKED, DOCUMENTS.get)[0].text == best  # "Tourism came up too." fits, unasked
+
+
 def test_the_setting_chooses_the_writer_and_a_wrong_value_names_it(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     together = make_writer(load_settings(), "local", chat_model=recording_chat("x"))  # auto, no archive size: together

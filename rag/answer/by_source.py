@@ -109,14 +109,22 @@ class BySourceWriter(ChatWriter):
         return [first] + [with_opening(p, document_text) for p in later]
 
     def first_source(self, question: str, best: Passage, document_text: DocumentText) -> Passage:
-        """The best passage widened within ``first_chars`` (or within what ``first_message_chars``
-        leaves after the question and the title line, with a neighbour on one side only if both
-        do not fit), else as much of it as fits, at least one sentence."""
-        room, one_side = self.first_chars, ()
-        if self.first_message_chars:  # the question and title line count too: the first token waits on all
+        """The best passage with a neighbour sentence on each side if that fits ``first_chars``,
+        else alone, else as much of it as fits (at least one sentence).
+
+        ``first_message_chars`` bounds the question, the title line and the source together: the
+        first token waits on all three. Where that bound removes the neighbours ``first_chars``
+        allowed, the neighbour on one side is kept if it fits; the bound never lengthens the source
+        (a neighbour the default would not give cost short questions 1.5-2 s: docs/benchmarks.md).
+        """
+        both = widen(best, document_text)
+        room, candidates = self.first_chars, [both, best]
+        if self.first_message_chars:
             room = min(room, self.first_message_chars - len(question) - len(title_line(best)))
-            one_side = (widen(best, document_text, before=0), widen(best, document_text, sentences=0, before=1))
-        return first_fitting((widen(best, document_text), *one_side, best), room) or leading(best, room)
+            if len(both.text) <= self.first_chars:
+                one_side = [widen(best, document_text, before=0), widen(best, document_text, sentences=0, before=1)]
+                candidates[1:1] = one_side
+        return first_fitting(candidates, room) or leading(best, room)
 
     def messages_for(self, question: str, source: Passage, n: int, history: list[Turn]) -> list:
         system = render("answer_source_system.j2", silent=SILENT)
