@@ -64,10 +64,10 @@ class Settings(BaseSettings):
         400, ge=100, description="by-source: the first source's size, which the first token waits on"
     )
     local_first_message_chars: int = Field(
-        0,
+        540,
         ge=0,
-        description="by-source: the first call's question, title line and source together (0: no bound "
-        "beyond RAG_LOCAL_FIRST_CHARS); the first token waits on all of them",
+        description="by-source: the first call's question, title line and source together, never more "
+        "source than RAG_LOCAL_FIRST_CHARS gives (0: no bound beyond it); the first token waits on all of them",
     )
     max_file_mb: float = Field(50.0, gt=0, description="largest single file ingested or uploaded")
     uploads_dir: Path = Field(

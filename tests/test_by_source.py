@@ -187,10 +187,13 @@ def test_the_setting_chooses_the_writer_and_a_wrong_value_names_it(monkeypatch, 
     monkeypatch.setenv("RAG_LOCAL_WRITING", "by-source")
     by_source = make_writer(load_settings(), "local", chat_model=recording_chat("x"))
     assert isinstance(by_source, BySourceWriter) and (by_source.max_chars, by_source.first_chars) == (1100, 400)
+    assert by_source.first_message_chars == 540  # the first token's wait is bounded by default
     monkeypatch.setenv("RAG_LOCAL_SOURCE_CHARS", "1300")
     assert make_writer(load_settings(), "local", chat_model=recording_chat("x")).max_chars == 1300
     monkeypatch.setenv("RAG_LOCAL_FIRST_MESSAGE_CHARS", "600")
     assert make_writer(load_settings(), "local", chat_model=recording_chat("x")).first_message_chars == 600
+    monkeypatch.setenv("RAG_LOCAL_FIRST_MESSAGE_CHARS", "0")  # off: only RAG_LOCAL_FIRST_CHARS bounds it
+    assert make_writer(load_settings(), "local", chat_model=recording_chat("x")).first_message_chars is None
     monkeypatch.setenv("RAG_LOCAL_WRITING", "sometimes")
     with pytest.raises(SettingsError, match="RAG_LOCAL_WRITING"):
         load_settings()
