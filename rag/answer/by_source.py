@@ -117,14 +117,12 @@ class BySourceWriter(ChatWriter):
         allowed, the neighbour on one side is kept if it fits; the bound never lengthens the source
         (a neighbour the default would not give cost short questions 1.5-2 s: docs/benchmarks.md).
         """
-        both = widen(best, document_text)
-        room, candidates = self.first_chars, [both, best]
+        both, room, one_side = widen(best, document_text), self.first_chars, ()
         if self.first_message_chars:
             room = min(room, self.first_message_chars - len(question) - len(title_line(best)))
-            if len(both.text) <= self.first_chars:
-                one_side = [widen(best, document_text, before=0), widen(best, document_text, sentences=0, before=1)]
-                candidates[1:1] = one_side
-        return first_fitting(candidates, room) or leading(best, room)
+            if room < len(both.text) <= self.first_chars:  # the bound took both neighbours
+                one_side = (widen(best, document_text, before=0), widen(best, document_text, sentences=0, before=1))
+        return first_fitting((both, *one_side, best), room) or leading(best, room)
 
     def messages_for(self, question: str, source: Passage, n: int, history: list[Turn]) -> list:
         system = render("answer_source_system.j2", silent=SILENT)
