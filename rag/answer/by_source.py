@@ -52,11 +52,14 @@ from rag.answer.base import DocumentText, Turn, is_refusal, refusal_text
 from rag.answer.chat import ChatWriter, earlier_turns
 from rag.answer.passages import (
     Passage,
+    byline_end,
     is_bare_contact,
+    is_bare_opening,
     leading,
     merge_adjacent,
     one_contact,
     opening_span,
+    past_byline,
     widen,
     with_opening,
 )
@@ -67,6 +70,7 @@ from rag.text import sentence_spans
 
 SILENT = "NONE"  # what the model is told to reply when its source says nothing on the question
 REPEATED = 0.8  # a sentence whose content words are 80% in one earlier sentence says nothing new
+SUBSTANCE = 100  # characters after a bare opening below which the next sentence is read too
 
 
 class BySourceWriter(ChatWriter):
@@ -110,19 +114,27 @@ class BySourceWriter(ChatWriter):
 
     def first_source(self, question: str, best: Passage, document_text: DocumentText) -> Passage:
         """The best passage with a neighbour sentence on each side if that fits ``first_chars``,
-        else alone, else as much of it as fits (at least one sentence).
+        else alone, else as much of it as fits (at least one sentence); never the header lines.
 
         ``first_message_chars`` bounds the question, the title line and the source together: the
         first token waits on all three. Where that bound removes the neighbours ``first_chars``
         allowed, the neighbour on one side is kept if it fits; the bound never lengthens the source
         (a neighbour the default would not give cost short questions 1.5-2 s: docs/benchmarks.md).
+
+        A best passage that only says who spoke with whom is read with what follows it, as far as
+        it fits (:func:`after_bare_opening`).
         """
-        both, room, one_side = widen(best, document_text), self.first_chars, ()
+        room = self.first_chars
         if self.first_message_chars:
             room = min(room, self.first_message_chars - len(question) - len(title_line(best)))
-            if room < len(both.text) <= self.first_chars:  # the bound took both neighbours
-                one_side = (widen(best, document_text, before=0), widen(best, document_text, sentences=0, before=1))
-        return first_fitting((both, *one_side, best), room) or leading(best, room)
+        if is_bare_opening(best, document_text):
+            return leading(after_bare_opening(best, document_text), room)
+        both, one_side = past_byline(widen(best, document_text), document_text), ()
+        if room < len(both.text) <= self.first_chars:  # the bound took both neighbours
+            sides = (widen(best, document_text, before=0), widen(best, document_text, sentences=0, before=1))
+            one_side = tuple(past_byline(side, document_text) for side in sides)
+        alone = past_byline(best, document_text)
+        return first_fitting((both, *one_side, alone), room) or leading(alone, room)
 
     def messages_for(self, question: str, source: Passage, n: int, history: list[Turn]) -> list:
         system = render("answer_source_system.j2", silent=SILENT)
@@ -155,24 +167,38 @@ class BySourceWriter(ChatWriter):
 
 
 def past_openings(ranked: list[Passage], document_text: DocumentText) -> list[Passage]:
-    """The best passage, then all but those within a byline and an opening sentence that says
-    only who spoke with whom: asked about that alone ("Secretary Blinken spoke today with Prime
-    Minister Wickremesinghe."), the model invents what they discussed. Later calls are shown the
-    opening sentence anyway, for who is who.
+    """The best passage, then all but those within the header lines (:func:`byline_end`) and an
+    opening sentence that says only who spoke with whom: asked about that alone ("Secretary Blinken
+    spoke today with Prime Minister Wickremesinghe."), the model invents what they discussed. Later
+    calls are shown the opening sentence anyway, for who is who.
     """
     heads: dict[str, int] = {}
     for passage in ranked[1:]:
         if passage.doc_id not in heads:
             text = document_text(passage.doc_id)
             start, end = opening_span(text)
-            heads[passage.doc_id] = end if is_bare_contact(text[start:end]) else 0
+            heads[passage.doc_id] = end if is_bare_contact(text[start:end]) else byline_end(text)
     return ranked[:1] + [p for p in ranked[1:] if p.end > heads[p.doc_id]]
+
+
+def after_bare_opening(opening: Passage, document_text: DocumentText) -> Passage:
+    """An opening that says only who spoke with whom, with the next sentence, and the one after
+    that too if the next is short (under ``SUBSTANCE`` characters); without the header lines.
+
+    Asked about "President Biden spoke by telephone with Prime Minister Netanyahu. The two leaders
+    discussed the situation in Gaza." the model found it silent on what Biden demanded, and the
+    first token waited 10 s more, on the second call (docs/benchmarks.md, "Eleventh session").
+    """
+    one = past_byline(widen(opening, document_text, before=0), document_text)
+    if len(one.text) - len(past_byline(opening, document_text).text) >= SUBSTANCE:
+        return one
+    return past_byline(widen(opening, document_text, sentences=2, before=0), document_text)
 
 
 def fit(passage: Passage, document_text: DocumentText, room: int, first: Passage | None) -> Passage | None:
     """The passage widened by a neighbour sentence if that fits in ``room``, else as is if it fits;
     never text the ``first`` source already gives."""
-    return first_fitting((widen(passage, document_text), passage), room, first)
+    return first_fitting((past_byline(widen(passage, document_text), document_text), passage), room, first)
 
 
 def first_fitting(candidates: Iterable[Passage], room: int, first: Passage | None = None) -> Passage | None:

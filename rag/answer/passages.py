@@ -299,6 +299,51 @@ def opening_span(text: str) -> tuple[int, int]:
     return 0, 0
 
 
+def byline_end(text: str) -> int:
+    """Where the sentence after a document's leading header lines starts; 0 if it has none.
+
+    The headers ("Office of the Spokesperson", "The below is attributable to Spokesperson Ned
+    Price:", "Washington, DC") are short lines that end without a full stop or with a colon, and
+    say nothing a briefing reports: a model reading them spends half a second on them
+    (docs/benchmarks.md, "Eleventh session").
+
+    >>> text = "Office of the Spokesperson\\n\\nThe below is attributable to Spokesperson Ned Price:\\n\\n"
+    >>> text += "Secretary Blinken spoke today with Truss. They discussed Ukraine."
+    >>> text[byline_end(text) :]
+    'Secretary Blinken spoke today with Truss. They discussed Ukraine.'
+    >>> byline_end("Leaders met in Belgrade. They agreed."), byline_end("Office of the Spokesperson")
+    (0, 0)
+    >>> byline_end("We, the Prime Ministers of Cambodia and of Thailand, have agreed as follows:\\n\\n1. A truce.")
+    0
+    """
+    for start, end in sentence_spans(text[:1000]):
+        line = text[start:end].rstrip()
+        if len(line.split()) < 12 and (line.endswith(":") or not _STOPPED.search(line)):
+            continue
+        return start
+    return 0
+
+
+_STOPPED = re.compile(r"[.!?…][\"'”’)\]]*$")
+
+
+def past_byline(passage: Passage, document_text) -> Passage:
+    """The passage without the document's header lines (:func:`byline_end`), unless that leaves nothing."""
+    text = document_text(passage.doc_id)
+    start = byline_end(text)
+    if not passage.start < start < passage.end:
+        return passage
+    return replace(passage, start=start, text=text[start : passage.end])
+
+
+def is_bare_opening(passage: Passage, document_text) -> bool:
+    """Whether the passage is no more than the header lines and an opening that says only who
+    spoke with whom (:func:`is_bare_contact`)."""
+    text = document_text(passage.doc_id)
+    start, end = opening_span(text)
+    return start <= passage.end <= end and is_bare_contact(text[start:end])
+
+
 _BARE = frozenset(
     "a an the of and with by on in at his her their its today yesterday separately virtually phone telephone "
     "call calls called spoke speaks met meets held hosted counterpart".split()
