@@ -58,3 +58,14 @@ def test_a_first_passage_longer_than_the_budget_keeps_its_leading_sentence():
 def test_a_first_sentence_longer_than_the_budget_is_still_given():
     found = ChatWriter(model=None, name="local", max_chars=20).sources("q", RANKED, TEXTS.__getitem__)
     assert [p.text for p in found] == [RANKED[0].text]  # not nothing: the model would have no source
+
+
+def test_the_context_before_a_passage_is_never_the_documents_header_lines():
+    """Header lines ("Office of the Spokesperson", "The below is attributable to …:") say nothing a
+    briefing reports, and a local model reads them at about 20 tokens a second."""
+    text = "Office of the Spokesperson\n\nThe below is attributable to Spokesperson Ned Price:\n\n" + DOC[37:]
+    opening = "The Secretary spoke with President Petro about the Peace Accord."
+    start = text.index(opening)
+    ranked = [Passage("call", start, start + len(opening), opening, title="Call", score=0.9)]
+    found = ChatWriter(model=None, name="local", max_chars=2000).sources("q", ranked, {"call": text}.get)
+    assert [p.text for p in found] == [text[start : text.index(" The call")]]

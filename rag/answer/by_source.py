@@ -54,7 +54,6 @@ from rag.answer.passages import (
     Passage,
     byline_end,
     is_bare_contact,
-    is_bare_opening,
     leading,
     merge_adjacent,
     one_contact,
@@ -70,7 +69,6 @@ from rag.text import sentence_spans
 
 SILENT = "NONE"  # what the model is told to reply when its source says nothing on the question
 REPEATED = 0.8  # a sentence whose content words are 80% in one earlier sentence says nothing new
-SUBSTANCE = 100  # characters after a bare opening below which the next sentence is read too
 
 
 class BySourceWriter(ChatWriter):
@@ -120,15 +118,10 @@ class BySourceWriter(ChatWriter):
         first token waits on all three. Where that bound removes the neighbours ``first_chars``
         allowed, the neighbour on one side is kept if it fits; the bound never lengthens the source
         (a neighbour the default would not give cost short questions 1.5-2 s: docs/benchmarks.md).
-
-        A best passage that only says who spoke with whom is read with what follows it, as far as
-        it fits (:func:`after_bare_opening`).
         """
         room = self.first_chars
         if self.first_message_chars:
             room = min(room, self.first_message_chars - len(question) - len(title_line(best)))
-        if is_bare_opening(best, document_text):
-            return leading(after_bare_opening(best, document_text), room)
         both, one_side = past_byline(widen(best, document_text), document_text), ()
         if room < len(both.text) <= self.first_chars:  # the bound took both neighbours
             sides = (widen(best, document_text, before=0), widen(best, document_text, sentences=0, before=1))
@@ -179,20 +172,6 @@ def past_openings(ranked: list[Passage], document_text: DocumentText) -> list[Pa
             start, end = opening_span(text)
             heads[passage.doc_id] = end if is_bare_contact(text[start:end]) else byline_end(text)
     return ranked[:1] + [p for p in ranked[1:] if p.end > heads[p.doc_id]]
-
-
-def after_bare_opening(opening: Passage, document_text: DocumentText) -> Passage:
-    """An opening that says only who spoke with whom, with the next sentence, and the one after
-    that too if the next is short (under ``SUBSTANCE`` characters); without the header lines.
-
-    Asked about "President Biden spoke by telephone with Prime Minister Netanyahu. The two leaders
-    discussed the situation in Gaza." the model found it silent on what Biden demanded, and the
-    first token waited 10 s more, on the second call (docs/benchmarks.md, "Eleventh session").
-    """
-    one = past_byline(widen(opening, document_text, before=0), document_text)
-    if len(one.text) - len(past_byline(opening, document_text).text) >= SUBSTANCE:
-        return one
-    return past_byline(widen(opening, document_text, sentences=2, before=0), document_text)
 
 
 def fit(passage: Passage, document_text: DocumentText, room: int, first: Passage | None) -> Passage | None:

@@ -336,14 +336,6 @@ def past_byline(passage: Passage, document_text) -> Passage:
     return replace(passage, start=start, text=text[start : passage.end])
 
 
-def is_bare_opening(passage: Passage, document_text) -> bool:
-    """Whether the passage is no more than the header lines and an opening that says only who
-    spoke with whom (:func:`is_bare_contact`)."""
-    text = document_text(passage.doc_id)
-    start, end = opening_span(text)
-    return start <= passage.end <= end and is_bare_contact(text[start:end])
-
-
 _BARE = frozenset(
     "a an the of and with by on in at his her their its today yesterday separately virtually phone telephone "
     "call calls called spoke speaks met meets held hosted counterpart".split()
