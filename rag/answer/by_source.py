@@ -60,6 +60,7 @@ from rag.answer.passages import (
     opening_span,
     past_byline,
     widen,
+    widen_in_body,
     with_opening,
 )
 from rag.answer.verify import MARKERS
@@ -122,10 +123,12 @@ class BySourceWriter(ChatWriter):
         room = self.first_chars
         if self.first_message_chars:
             room = min(room, self.first_message_chars - len(question) - len(title_line(best)))
-        both, one_side = past_byline(widen(best, document_text), document_text), ()
+        both, one_side = widen_in_body(best, document_text), ()
         if room < len(both.text) <= self.first_chars:  # the bound took both neighbours
-            sides = (widen(best, document_text, before=0), widen(best, document_text, sentences=0, before=1))
-            one_side = tuple(past_byline(side, document_text) for side in sides)
+            one_side = (
+                widen_in_body(best, document_text, before=0),
+                widen_in_body(best, document_text, sentences=0, before=1),
+            )
         alone = past_byline(best, document_text)
         return first_fitting((both, *one_side, alone), room) or leading(alone, room)
 
@@ -177,7 +180,7 @@ def past_openings(ranked: list[Passage], document_text: DocumentText) -> list[Pa
 def fit(passage: Passage, document_text: DocumentText, room: int, first: Passage | None) -> Passage | None:
     """The passage widened by a neighbour sentence if that fits in ``room``, else as is if it fits;
     never text the ``first`` source already gives."""
-    return first_fitting((past_byline(widen(passage, document_text), document_text), passage), room, first)
+    return first_fitting((widen_in_body(passage, document_text), passage), room, first)
 
 
 def first_fitting(candidates: Iterable[Passage], room: int, first: Passage | None = None) -> Passage | None:

@@ -24,7 +24,7 @@ from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from pydantic import SecretStr
 
 from rag.answer.base import DocumentText, Turn, Writer, refusal_text
-from rag.answer.passages import Passage, chronological, leading, merge_adjacent, past_byline, widen
+from rag.answer.passages import Passage, chronological, leading, merge_adjacent, widen_in_body
 from rag.prompts import render
 
 _MARKERS = re.compile(r"\s?\[\d+\]")
@@ -47,8 +47,7 @@ class ChatWriter(Writer):
         kept, used = [], 0
         for passage in self.best(ranked):
             room = self.max_chars - used
-            context = past_byline(widen(passage, document_text), document_text)  # never the header lines
-            candidates = [context, passage] + ([] if kept else [leading(passage, room)])
+            candidates = [widen_in_body(passage, document_text), passage] + ([] if kept else [leading(passage, room)])
             fitting = next((c for c in candidates if len(c.text) <= room), None if kept else candidates[-1])
             if fitting is not None:
                 kept.append(fitting)

@@ -327,6 +327,11 @@ def byline_end(text: str) -> int:
 _STOPPED = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 
+def widen_in_body(passage: Passage, document_text, sentences: int = 1, before: int | None = None) -> Passage:
+    """:func:`widen`, then without the header lines: context a model reads, never the byline."""
+    return past_byline(widen(passage, document_text, sentences, before), document_text)
+
+
 def past_byline(passage: Passage, document_text) -> Passage:
     """The passage without the document's header lines (:func:`byline_end`), unless that leaves nothing."""
     text = document_text(passage.doc_id)
