@@ -15,9 +15,11 @@ from collections.abc import Iterator
 from rag.answer.base import DocumentText, Turn, Writer, refusal_text
 from rag.answer.passages import Passage, chronological, widen
 
+_CONTACTS = r"(calls?|meetings?|contacts?|readouts?|statements?|conversations?|visits?|talks|times|engagements?)"
 _LIST = re.compile(
-    r"^\s*(list|enumerate|name)\b|\b(all|every|each)\s+(of\s+)?(the\s+|our\s+)?"
-    r"(\w+\s+)?(calls?|meetings?|contacts?|readouts?|statements?|conversations?|visits?|talks|times|engagements?)\b"
+    r"^\s*(please\s+)?(list|enumerate|name)\b|\blist\s+(them|these|those|every|each|all)\b"
+    r"|\b(all|every|each)\s+(of\s+)?(the\s+|our\s+)?(\w+\s+)?" + _CONTACTS + r"\b"
+    r"|^\s*which\s+(\w+\s+)?(calls|meetings|contacts|readouts|statements|conversations|visits|talks|engagements)\b"
     r"|\bhow many\b",
     re.I,
 )
@@ -30,6 +32,10 @@ def is_list_question(question: str) -> bool:
 
     >>> is_list_question("List all calls with Aliyev in 2022"), is_list_question("What did Aliyev say?")
     (True, False)
+    >>> is_list_question("Which phone calls did President Biden have with King Abdullah II? List them all.")
+    True
+    >>> is_list_question("Which call did the Secretary make to Kuleba after the grain deal?")
+    False
     """
     return bool(_LIST.search(question))
 
