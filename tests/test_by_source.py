@@ -153,6 +153,40 @@ def test_an_opening_that_only_says_who_spoke_with_whom_is_context_not_a_source()
     assert sources[1].opening == ranked[1].text
 
 
+def test_a_best_passage_that_only_says_who_met_whom_gives_way_to_its_documents_next_one():
+    """Asked about "President Trump held a call with King Hamad of Bahrain." alone, the model wrote
+    "King Hamad discussed the ongoing conflict in Yemen", streamed before any check; the call was
+    about the Abraham Accords (docs/benchmarks.md, "Twelfth session"). The document stays first:
+    the next best passage overall was another leader's call."""
+    bahrain = (
+        "Today, President Trump held a call with King Hamad of Bahrain. King Hamad congratulated the President. "
+        "The two leaders discussed the Abraham Accords."
+    )
+    saudi = "President Trump held a call with Crown Prince Mohammed bin Salman. They discussed Yemen."
+    texts = {"bh": bahrain, "sa": saudi}
+
+    def ranked_sentence(doc_id: str, sentence: str, score: float) -> Passage:
+        start = texts[doc_id].index(sentence)
+        return Passage(doc_id, start, start + len(sentence), sentence, title=f"Call {doc_id}", score=score)
+
+    ranked = [
+        ranked_sentence("bh", "Today, President Trump held a call with King Hamad of Bahrain.", 0.9),
+        ranked_sentence("sa", "They discussed Yemen.", 0.8),
+        ranked_sentence("bh", "The two leaders discussed the Abraham Accords.", 0.7),
+    ]
+    by_source, _ = writer(first_chars=60)
+    sources = by_source.sources("What did President Trump discuss with King Hamad?", ranked, texts.get)
+    assert sources[0].text == "The two leaders discussed the Abraham Accords."
+    assert "King Hamad of Bahrain." not in sources[0].text
+    # With room for its neighbours, the opening is read beside the passage that says something.
+    wide, _ = writer(first_chars=400)
+    first = wide.sources("What did President Trump discuss with King Hamad?", ranked, texts.get)[0]
+    assert first.doc_id == "bh" and first.text.endswith("Abraham Accords.")
+    # An opening with nothing else of its document ranked stays: there is nothing better to ask about.
+    alone = by_source.sources("What did President Trump discuss with King Hamad?", ranked[:1], texts.get)
+    assert alone[0].text == ranked[0].text
+
+
 def test_a_bound_on_the_first_message_counts_the_question_and_title_and_keeps_a_neighbour_if_it_can():
     """The first token waits on the question and the title line as much as on the source."""
     from rag.answer.by_source import title_line
