@@ -5,6 +5,7 @@ Each request takes the next step of ``script`` (then ``"ok"`` forever):
 * ``"ok"`` streams ``reply`` word by word, a ``finish_reason: stop`` chunk, then ``[DONE]``;
 * ``(status, headers)`` answers that HTTP status with a JSON error (e.g. ``(429, {"Retry-After": "1"})``);
 * ``"stall"`` waits ``stall`` seconds before answering (the client's timeout should fire first);
+* ``"pause"`` streams half the words, waits ``stall`` seconds, then streams the rest;
 * ``"hangup"`` closes the connection without a response;
 * ``"malformed"`` streams a chunk that is not JSON;
 * ``"truncate"`` streams half the words, then closes (no finish reason, no ``[DONE]``);
@@ -67,6 +68,15 @@ class _Handler(BaseHTTPRequestHandler):
     def stall(self, model: str, words: list[str]):
         time.sleep(self.server.fake.stall)
         self.ok(model, words)
+
+    def pause(self, model: str, words: list[str]):
+        self.start_stream()
+        for n, word in enumerate(words):
+            if n == len(words) // 2:
+                self.wfile.flush()
+                time.sleep(self.server.fake.stall)
+            self.wfile.write(chunk(model, word + " "))
+        self.wfile.write(chunk(model, None, "stop") + b"data: [DONE]\n\n")
 
     def hangup(self, model: str, words: list[str]):
         self.close_connection = True

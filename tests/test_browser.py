@@ -208,3 +208,25 @@ def test_stop_ends_a_slow_answer(sample_index, tmp_path, page):
             expect(page.get_by_text("Answered by: extractive")).to_be_visible()
             expect(page.get_by_text("Answered by: openai")).to_have_count(0)
             expect(page.get_by_text(SERBIA_QUESTION).first).to_be_visible()
+
+
+def test_the_models_words_are_marked_unchecked_until_the_checked_answer_replaces_them(sample_index, tmp_path, page):
+    """The model's words stream before the verifier has seen them: while they do, they say so."""
+    from fake_openai import FakeOpenAI
+    from playwright.sync_api import expect
+
+    with FakeOpenAI(script=["pause"], stall=8.0) as fake:
+        env = {"RAG_BACKEND": "openai", "RAG_OPENAI_BASE_URL": fake.url, "RAG_OPENAI_API_KEY": "sk-fake"}
+        with serve(sample_index, tmp_path, **env) as url:
+            page.goto(url)
+            box = page.get_by_placeholder("Ask a question about the corpus")
+            box.wait_for(timeout=60_000)
+            box.fill(SERBIA_QUESTION)
+            box.press("Enter")
+            streaming = page.get_by_text(re.compile(r"Alternative energy production and\s*▌"))
+            expect(streaming).to_be_visible(timeout=60_000)
+            unchecked = page.get_by_text(re.compile("Being written by the openai model, not yet checked"))
+            expect(unchecked).to_be_visible()
+            expect(page.get_by_text("Answered by: openai")).to_be_visible(timeout=60_000)
+            expect(unchecked).to_have_count(0)
+            expect(streaming).to_have_count(0)
