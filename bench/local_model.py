@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import resource
 import statistics
 import sys
@@ -32,6 +33,9 @@ from rag.answer import local_llm  # noqa: E402
 from rag.assistant import Assistant  # noqa: E402
 from rag.evaluation import key_fact_recall, load_questions  # noqa: E402
 from rag.settings import load_settings  # noqa: E402
+from rag.text import sentence_spans  # noqa: E402
+
+MARKER = re.compile(r"\s*\[\d+\]")
 
 
 def key_facts(answer: str, question) -> float:
@@ -42,6 +46,19 @@ def key_facts(answer: str, question) -> float:
 def key_facts_given(sources, question) -> float:
     """The ceiling for the model: key facts in what it was shown (titles and passages)."""
     return key_facts(" ".join(f"{s.title} {s.text}" for s in sources), question)
+
+
+def withdrawn(streamed: str, shown: str) -> list[str]:
+    """Sentences of the streamed first paragraph (on screen before any check) that the checked
+    answer does not show, markers aside: removed, or reworded by the verifier.
+
+    >>> withdrawn("They met [1]. They discussed Yemen [1].\\n\\nMore [2].", "They met [1].")
+    ['They discussed Yemen']
+    """
+    first = MARKER.sub("", streamed.strip().split("\n\n")[0])
+    kept = " ".join(MARKER.sub("", shown).split())
+    said = (" ".join(first[a:b].split()).rstrip(".") for a, b in sentence_spans(first))
+    return [s for s in said if len(s) > 3 and s not in kept]
 
 
 def llama():
@@ -85,6 +102,7 @@ def run_one(assistant: Assistant, q, cold: bool) -> dict:
         streaming = marks["last_token_s"] - marks["first_token_s"]  # N tokens, N - 1 intervals
         row["tokens_per_s"] = round((row["generated_tokens"] - 1) / streaming, 1) if streaming > 0 else None
     row.pop("last_token_s", None)
+    row["withdrawn"] = withdrawn("".join(pieces), final.answer)
     row["written"] = "".join(pieces)  # kept in the per-question lines (stderr) to read what was lost where
     row["shown"] = final.answer  # after the verifier (or the extractive answer when nothing of it was left)
     return row
@@ -138,6 +156,7 @@ def main() -> None:
         "answer_p50_s": median(rows, "answer_s"),
         "prompt_tokens_p50": median(rows, "prompt_tokens"),
         "tokens_per_s_p50": median(rows, "tokens_per_s"),
+        "streamed_then_withdrawn": sum(bool(r["withdrawn"]) for r in called),
         "model_calls": len(called),
         "model_answers_shown": sum(r["backend"] == "local" for r in rows),
         "key_facts_local": round(statistics.mean(r["key_facts"] for r in rows), 3),
