@@ -64,6 +64,19 @@ def test_a_silent_source_adds_nothing_and_a_repeated_point_is_dropped():
     assert text == "They agreed to build a gas interconnector by 2027 [1].\n\nThe statement welcomed the agreement [3]."
 
 
+def test_a_reply_that_starts_repeating_itself_is_cut_there_and_the_next_source_is_asked():
+    """The small model looped on one sentence to its token limit (35 s to the checked answer)."""
+    loop = "They agreed to build a gas interconnector [1]. It will be finished by 2027 [1]. "
+    loop += "They agreed to build the gas interconnector [1]. " * 6
+    by_source, chat = writer(loop + "Tourism came up too [1].", "Solar power was discussed [1].", "NONE")
+    text = "".join(by_source.stream(GAS, by_source.sources(GAS, RANKED, DOCUMENTS.get), []))
+    first, second = text.split("\n\n")
+    assert first.startswith("They agreed to build a gas interconnector [1]. It will be finished by 2027 [1].")
+    assert first.count("gas interconnector") == 2 and "Tourism" not in first  # stopped at the first repeat
+    assert second == "Solar power was discussed [2]."
+    assert len(chat.sent) == 3
+
+
 def test_the_refusal_is_the_answer_only_when_every_source_is_silent():
     by_source, _ = writer("NONE", "NONE.", refusal_text())
     pieces = list(by_source.stream(GAS, by_source.sources(GAS, RANKED, DOCUMENTS.get), []))

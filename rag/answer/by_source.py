@@ -145,7 +145,7 @@ class BySourceWriter(ChatWriter):
         said: list[frozenset[str]] = []  # the content words of every sentence given so far
         for n, source in enumerate(sources, start=1):
             reply = (str(c.content) for c in self.model.stream(self.messages_for(question, source, n, history)))
-            pieces = without_echo(withhold_silence(p for p in reply if p), source)
+            pieces = without_echo(withhold_silence(until_repeated(p for p in reply if p)), source)
             if not said:  # streamed as it comes: the reader's first words
                 text = ""
                 for piece in renumbered(pieces, n):
@@ -157,6 +157,7 @@ class BySourceWriter(ChatWriter):
                 text = paragraph("".join(pieces), n, said)
                 if text:
                     yield "\n\n" + text
+            reply.close()  # a call cut short by until_repeated stops generating here
             said += [stems(text[a:b]) for a, b in sentence_spans(text)]
         if not said:
             yield refusal_text()
@@ -237,6 +238,30 @@ def new_sentences(text: str, said: list[frozenset[str]]) -> list[str]:
         if words and not any(len(words & earlier) >= REPEATED * len(words) for earlier in said):
             kept.append(text[start:end])
     return kept
+
+
+def until_repeated(pieces: Iterable[str]) -> Iterator[str]:
+    """The pieces until a finished sentence repeats an earlier one of the same reply (``REPEATED``
+    of its content words), that sentence included; then the call can stop.
+
+    The small model can loop: asked about one passage it wrote one sentence seven times and a
+    made-up numbered list of 18 points, each up to its 350-token limit (q061, q026: 35 s and 51 s
+    to the checked answer on an Intel Xeon; docs/benchmarks.md, "Twelfth session").
+
+    >>> list(until_repeated(["Gas was discussed. ", "Oil too. ", "Gas was discussed", ". Coal. ", "Wind."]))
+    ['Gas was discussed. ', 'Oil too. ', 'Gas was discussed', '. Coal. ']
+    """
+    text, checked, said = "", 0, []
+    for piece in pieces:
+        yield piece
+        text += piece
+        for start, end in sentence_spans(text)[:-1]:  # the last sentence may still be arriving
+            if start < checked:
+                continue
+            words, checked = stems(text[start:end]), end
+            if words and any(len(words & earlier) >= REPEATED * len(words) for earlier in said):
+                return
+            said.append(words)
 
 
 def renumbered(pieces: Iterable[str], n: int) -> Iterator[str]:
