@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import resource
 import statistics
 import sys
@@ -30,12 +29,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rag.answer import local_llm  # noqa: E402
+from rag.answer.verify import MARKERS  # noqa: E402
 from rag.assistant import Assistant  # noqa: E402
 from rag.evaluation import key_fact_recall, load_questions  # noqa: E402
 from rag.settings import load_settings  # noqa: E402
 from rag.text import sentence_spans  # noqa: E402
-
-MARKER = re.compile(r"\s*\[\d+\]")
 
 
 def key_facts(answer: str, question) -> float:
@@ -55,8 +53,8 @@ def withdrawn(streamed: str, shown: str) -> list[str]:
     >>> withdrawn("They met [1]. They discussed Yemen [1].\\n\\nMore [2].", "They met [1].")
     ['They discussed Yemen']
     """
-    first = MARKER.sub("", streamed.strip().split("\n\n")[0])
-    kept = " ".join(MARKER.sub("", shown).split())
+    first = MARKERS.sub("", streamed.strip().split("\n\n")[0])
+    kept = " ".join(MARKERS.sub("", shown).split())
     said = (" ".join(first[a:b].split()).rstrip(".") for a, b in sentence_spans(first))
     return [s for s in said if len(s) > 3 and s not in kept]
 

@@ -98,15 +98,26 @@ def screenshot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
-def ask(page, url: str, question: str = SERBIA_QUESTION) -> None:
-    from playwright.sync_api import expect
-
+def send(page, url: str, question: str = SERBIA_QUESTION) -> None:
+    """Open the chat page and send the question."""
     page.goto(url)
     box = page.get_by_placeholder("Ask a question about the corpus")
     box.wait_for(timeout=60_000)
     box.fill(question)
     box.press("Enter")
+
+
+def ask(page, url: str, question: str = SERBIA_QUESTION) -> None:
+    """Send the question and wait for the extractive answer."""
+    from playwright.sync_api import expect
+
+    send(page, url, question)
     expect(page.get_by_text("Answered by: extractive").first).to_be_visible(timeout=60_000)
+
+
+def openai_env(fake) -> dict:
+    """Settings that point the openai backend at a fake server."""
+    return {"RAG_BACKEND": "openai", "RAG_OPENAI_BASE_URL": fake.url, "RAG_OPENAI_API_KEY": "sk-fake"}
 
 
 def test_sample_question_gets_a_cited_answer_in_chromium(app_url, page):
@@ -189,25 +200,17 @@ def test_stop_ends_a_slow_answer(sample_index, tmp_path, page):
     from fake_openai import FakeOpenAI
     from playwright.sync_api import expect
 
-    with FakeOpenAI(script=["stall"], stall=6.0) as fake:
-        env = {"RAG_BACKEND": "openai", "RAG_OPENAI_BASE_URL": fake.url, "RAG_OPENAI_API_KEY": "sk-fake"}
-        with serve(sample_index, tmp_path, **env) as url:
-            page.goto(url)
-            box = page.get_by_placeholder("Ask a question about the corpus")
-            box.wait_for(timeout=60_000)
-            box.fill(SERBIA_QUESTION)
-            box.press("Enter")
-            expect(page.get_by_text("writing with the openai model…")).to_be_visible(timeout=60_000)
-            expect(
-                page.get_by_text(re.compile("Quoted from the sources while the openai model writes"))
-            ).to_be_visible()
-            expect(page.get_by_text(re.compile(r"^Sources \(\d+\)$")).first).to_be_visible()
-            page.get_by_test_id("stMainBlockContainer").get_by_role("button", name="Stop answering").click()
-            # The checked quotes shown meanwhile stay, marked as such; nothing of the model's is shown.
-            expect(page.get_by_text(re.compile("Stopped before the model finished"))).to_be_visible(timeout=30_000)
-            expect(page.get_by_text("Answered by: extractive")).to_be_visible()
-            expect(page.get_by_text("Answered by: openai")).to_have_count(0)
-            expect(page.get_by_text(SERBIA_QUESTION).first).to_be_visible()
+    with FakeOpenAI(script=["stall"], stall=6.0) as fake, serve(sample_index, tmp_path, **openai_env(fake)) as url:
+        send(page, url)
+        expect(page.get_by_text("writing with the openai model…")).to_be_visible(timeout=60_000)
+        expect(page.get_by_text(re.compile("Quoted from the sources while the openai model writes"))).to_be_visible()
+        expect(page.get_by_text(re.compile(r"^Sources \(\d+\)$")).first).to_be_visible()
+        page.get_by_test_id("stMainBlockContainer").get_by_role("button", name="Stop answering").click()
+        # The checked quotes shown meanwhile stay, marked as such; nothing of the model's is shown.
+        expect(page.get_by_text(re.compile("Stopped before the model finished"))).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("Answered by: extractive")).to_be_visible()
+        expect(page.get_by_text("Answered by: openai")).to_have_count(0)
+        expect(page.get_by_text(SERBIA_QUESTION).first).to_be_visible()
 
 
 def test_the_models_words_are_marked_unchecked_until_the_checked_answer_replaces_them(sample_index, tmp_path, page):
@@ -215,18 +218,12 @@ def test_the_models_words_are_marked_unchecked_until_the_checked_answer_replaces
     from fake_openai import FakeOpenAI
     from playwright.sync_api import expect
 
-    with FakeOpenAI(script=["pause"], stall=8.0) as fake:
-        env = {"RAG_BACKEND": "openai", "RAG_OPENAI_BASE_URL": fake.url, "RAG_OPENAI_API_KEY": "sk-fake"}
-        with serve(sample_index, tmp_path, **env) as url:
-            page.goto(url)
-            box = page.get_by_placeholder("Ask a question about the corpus")
-            box.wait_for(timeout=60_000)
-            box.fill(SERBIA_QUESTION)
-            box.press("Enter")
-            streaming = page.get_by_text(re.compile(r"Alternative energy production and\s*▌"))
-            expect(streaming).to_be_visible(timeout=60_000)
-            unchecked = page.get_by_text(re.compile("Being written by the openai model, not yet checked"))
-            expect(unchecked).to_be_visible()
-            expect(page.get_by_text("Answered by: openai")).to_be_visible(timeout=60_000)
-            expect(unchecked).to_have_count(0)
-            expect(streaming).to_have_count(0)
+    with FakeOpenAI(script=["pause"], stall=8.0) as fake, serve(sample_index, tmp_path, **openai_env(fake)) as url:
+        send(page, url)
+        streaming = page.get_by_text(re.compile(r"Alternative energy production and\s*▌"))
+        expect(streaming).to_be_visible(timeout=60_000)
+        unchecked = page.get_by_text(re.compile("Being written by the openai model, not yet checked"))
+        expect(unchecked).to_be_visible()
+        expect(page.get_by_text("Answered by: openai")).to_be_visible(timeout=60_000)
+        expect(unchecked).to_have_count(0)
+        expect(streaming).to_have_count(0)

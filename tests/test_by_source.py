@@ -27,6 +27,12 @@ def passage(doc_id: str, sentence: int, score: float) -> Passage:
     return Passage(doc_id, start, end, text[start:end], title=f"Readout {doc_id}", source="MFA", score=score)
 
 
+def sentence_in(texts: dict, doc_id: str, sentence: str, score: float, title: str) -> Passage:
+    """``sentence`` of ``texts[doc_id]`` as a ranked passage, at its offsets."""
+    start = texts[doc_id].index(sentence)
+    return Passage(doc_id, start, start + len(sentence), sentence, title=title, source="MFA", score=score)
+
+
 RANKED = [passage("d1", 1, 0.9), passage("d2", 1, 0.8), passage("d3", 1, 0.7)]
 GAS = "What was agreed on gas?"  # a topic: names no one, so every document may answer it
 
@@ -151,8 +157,7 @@ def test_an_opening_that_only_says_who_spoke_with_whom_is_context_not_a_source()
     title = "Call with Sri Lankan Prime Minister Wickremesinghe"
 
     def ranked_sentence(sentence: str, score: float) -> Passage:
-        start = text.index(sentence)
-        return Passage("sl", start, start + len(sentence), sentence, title=title, source="MFA", score=score)
+        return sentence_in({"sl": text}, "sl", sentence, score, title)
 
     ranked = [
         ranked_sentence("The Secretary and the Prime Minister discussed economic challenges.", 0.9),
@@ -179,8 +184,7 @@ def test_a_best_passage_that_only_says_who_met_whom_gives_way_to_its_documents_n
     texts = {"bh": bahrain, "sa": saudi}
 
     def ranked_sentence(doc_id: str, sentence: str, score: float) -> Passage:
-        start = texts[doc_id].index(sentence)
-        return Passage(doc_id, start, start + len(sentence), sentence, title=f"Call {doc_id}", score=score)
+        return sentence_in(texts, doc_id, sentence, score, f"Call {doc_id}")
 
     ranked = [
         ranked_sentence("bh", "Today, President Trump held a call with King Hamad of Bahrain.", 0.9),

@@ -44,6 +44,7 @@ def answer_question(question: str) -> dict:
         stopper = st.empty()
         stopper.button("Stop answering", key="stop", on_click=stop, help="Stop writing this answer")
         streamed, answer = "", None
+        backend = helper.resolve_backend(chosen.backend)
         events = helper.events(question, chosen.as_of, chosen.backend, history, chosen.filters)
         for event in events:
             if event.kind == "status":
@@ -51,11 +52,11 @@ def answer_question(question: str) -> dict:
             elif event.kind == "draft":
                 st.session_state.draft = event.value  # kept if Stop ends the model's answer
                 with draft.container():
-                    render_draft(event.value, helper.resolve_backend(chosen.backend))
+                    render_draft(event.value, backend)
             elif event.kind == "token":
                 streamed += event.value
                 with text.container():
-                    st.caption(UNCHECKED.format(backend=helper.resolve_backend(chosen.backend)))
+                    st.caption(UNCHECKED.format(backend=backend))
                     st.markdown(answer_text_markdown(streamed) + " ▌")
             elif event.kind == "answer":
                 answer = event.value

@@ -182,10 +182,10 @@ def past_openings(ranked: list[Passage], document_text: DocumentText) -> list[Pa
             start, end = opening_span(text)
             heads[passage.doc_id] = end if is_bare_contact(text[start:end]) else byline_end(text)
     kept = [p for p in ranked if p.end > heads[p.doc_id]]
-    if not ranked or (kept and kept[0] == ranked[0]):
-        return kept
-    same = [p for p in kept if p.doc_id == ranked[0].doc_id]
-    return same[:1] + [p for p in kept if p is not same[0]] if same else ranked[:1] + kept
+    if not ranked:
+        return []
+    first = next((p for p in kept if p.doc_id == ranked[0].doc_id), ranked[0])
+    return [first] + [p for p in kept if p is not first]
 
 
 def fit(passage: Passage, document_text: DocumentText, room: int, first: Passage | None) -> Passage | None:
@@ -234,10 +234,15 @@ def new_sentences(text: str, said: list[frozenset[str]]) -> list[str]:
     """The sentences of ``text`` that do not repeat one already said."""
     text, kept = text.strip(), []
     for start, end in sentence_spans(text):
-        words = stems(text[start:end])
-        if words and not any(len(words & earlier) >= REPEATED * len(words) for earlier in said):
+        if not repeats(stems(text[start:end]), said):
             kept.append(text[start:end])
     return kept
+
+
+def repeats(words: frozenset[str], said: list[frozenset[str]]) -> bool:
+    """Whether a sentence's content ``words`` are ``REPEATED`` (80%) in one earlier sentence's;
+    a sentence without content words repeats nothing."""
+    return bool(words) and any(len(words & earlier) >= REPEATED * len(words) for earlier in said)
 
 
 def until_repeated(pieces: Iterable[str]) -> Iterator[str]:
@@ -259,7 +264,7 @@ def until_repeated(pieces: Iterable[str]) -> Iterator[str]:
             if start < checked:
                 continue
             words, checked = stems(text[start:end]), end
-            if words and any(len(words & earlier) >= REPEATED * len(words) for earlier in said):
+            if repeats(words, said):
                 return
             said.append(words)
 
