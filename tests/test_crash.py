@@ -2,8 +2,12 @@
 
 The subprocess test runs the real CLI (``python -m rag ingest``) with batches of 8 documents, so
 a 50-document slice has seven commit points to be killed around, and SIGKILLs it several times:
-at random moments, and just after the index files change (mid-write). The in-process test
-replays the narrowest window deterministically: the store written, the keyword index not yet.
+at random moments, and just after the index files change (mid-write). Each batch waits
+``PAUSE`` seconds first, so a run outlasts the kill times on a fast CPU as on a slow one (CI
+once ran the whole slice in under a random 0.5–6 s and no kill landed), and a run that does
+finish gets new documents for the next one, so later kills still have work to interrupt.
+The in-process test replays the narrowest window deterministically: the store written, the
+keyword index not yet.
 """
 
 from __future__ import annotations
@@ -29,17 +33,31 @@ from rag.store import chunk_id
 from rag.text import chunk_spans
 
 BATCH = 8
+PAUSE = 0.6
 RUN_CLI = (
-    "import runpy, sys; import rag.ingest; rag.ingest.BATCH_DOCUMENTS = int(sys.argv.pop(1)); "
+    "import runpy, sys, time; import rag.ingest; rag.ingest.BATCH_DOCUMENTS = int(sys.argv.pop(1)); "
+    "pause = float(sys.argv.pop(1)); write = rag.ingest.Ingestor._write_batch; "
+    "rag.ingest.Ingestor._write_batch = lambda self, *a: (time.sleep(pause), write(self, *a))[1]; "
     "sys.argv[0] = 'rag'; runpy.run_module('rag', run_name='__main__')"
 )
 
 
+def readout_lines() -> list[str]:
+    return shared_file("wh_foreign_readouts.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+
+
 def crash_slice(target: Path) -> Path:
     """48 short readouts plus two lines with identical text (stored once, first wins)."""
-    lines = shared_file("wh_foreign_readouts.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    lines = readout_lines()
     target.write_text("".join(lines[250:298] + lines[12:14]), encoding="utf-8")
     return target
+
+
+def grow(source: Path, more: int) -> None:
+    """Give a finished run's source ``more`` new readouts, so the next run has work to be killed in."""
+    have = len(source.read_text(encoding="utf-8").splitlines())
+    with source.open("a", encoding="utf-8") as out:
+        out.writelines(readout_lines()[300 + have : 300 + have + more])
 
 
 def expected_chunks(path: Path) -> dict[str, str]:
@@ -55,7 +73,7 @@ def expected_chunks(path: Path) -> dict[str, str]:
 
 def ingest_process(path: Path, data_dir: Path) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RAG_", "OPENAI_"))}
-    command = [sys.executable, "-c", RUN_CLI, str(BATCH), "ingest", str(path), "--data-dir", str(data_dir)]
+    command = [sys.executable, "-c", RUN_CLI, str(BATCH), str(PAUSE), "ingest", str(path), "--data-dir", str(data_dir)]
     return subprocess.Popen(
         [*command, "--no-progress"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
@@ -82,7 +100,7 @@ def kill_after_write(process: subprocess.Popen, data_dir: Path, rng: random.Rand
 
 
 def kill_at_random(process: subprocess.Popen, rng: random.Random) -> bool:
-    time.sleep(rng.uniform(0.5, 6.0))
+    time.sleep(rng.uniform(0.5, 4.0))
     return kill(process)
 
 
@@ -125,24 +143,27 @@ def assert_consistent(data_dir: Path, embeddings, expected: dict[str, str]) -> N
 
 def test_killed_ingests_rerun_to_an_exact_consistent_index(tmp_path, embeddings):
     source = crash_slice(tmp_path / "slice.jsonl")
-    expected = expected_chunks(source)
     data_dir = tmp_path / "index"
     prefix = tmp_path / "prefix.jsonl"
     prefix.write_text("".join(source.read_text(encoding="utf-8").splitlines(keepends=True)[:12]), encoding="utf-8")
     finish(prefix, data_dir)  # a completed earlier ingest: its keyword index has synced once
     seed = random.randrange(10**6)
-    rng, kills = random.Random(seed), 0
-    for attempt in range(6):
+    rng, kills, finished = random.Random(seed), 0, 0
+    for attempt in range(10):
+        if kills >= 4:
+            break
         process = ingest_process(source, data_dir)
         killed = kill_at_random(process, rng) if attempt % 3 == 0 else kill_after_write(process, data_dir, rng)
         kills += killed
-        if not killed and process.returncode == 0:
-            break
-    print(f"seed {seed}: {kills} kills")
-    assert kills >= 3, f"only {kills} kills landed (seed {seed})"
+        if not killed:
+            assert process.returncode == 0, process.stderr.read().decode()
+            finished += 1
+            grow(source, 24)
+    print(f"seed {seed}: {kills} kills, {finished} runs finished before their kill")
+    assert kills >= 4, f"only {kills} kills landed (seed {seed})"
     summary = finish(source, data_dir)
     assert "0 failed" in summary
-    assert_consistent(data_dir, embeddings, expected)
+    assert_consistent(data_dir, embeddings, expected_chunks(source))
 
 
 def test_crash_between_store_and_keyword_writes_is_repaired_on_rerun(settings, embeddings, tmp_path):
