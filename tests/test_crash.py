@@ -54,7 +54,9 @@ def crash_slice(target: Path) -> Path:
 
 
 def grow(source: Path, more: int) -> None:
-    """Give a finished run's source ``more`` new readouts, so the next run has work to be killed in."""
+    """Give a finished run's source ``more`` new readouts, so the next run has work to be killed in.
+
+    They come from past the slice's lines (250–297), further on each time the source has grown."""
     have = len(source.read_text(encoding="utf-8").splitlines())
     with source.open("a", encoding="utf-8") as out:
         out.writelines(readout_lines()[300 + have : 300 + have + more])
