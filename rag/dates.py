@@ -19,6 +19,14 @@ True
 'this year (2022-01-01 to 2022-06-15)'
 >>> parse_scope("What energy cooperation was discussed with Serbia?", as_of).active
 False
+>>> parse_scope("calls w aliyev july 21", as_of).range()  # typed short: July 2021, not 21 July
+(datetime.date(2021, 7, 1), datetime.date(2021, 7, 31))
+>>> parse_scope("between the early-March and mid-April 2022 meetings", as_of).range()
+(datetime.date(2022, 3, 1), datetime.date(2022, 4, 20))
+>>> parse_scope("What was said about Expo 2020 and the 2030 Agenda?", as_of).active  # names, not periods
+False
+>>> parse_scope("And in March?", as_of, year=2021).range()  # a follow-up reads a bare month in its context's year
+(datetime.date(2021, 3, 1), datetime.date(2021, 3, 31))
 """
 
 from __future__ import annotations
@@ -55,7 +63,9 @@ def _expr(p: str) -> str:
     return rf"(?:{iso}|{day_month}|{month_day}|{month_year}|{year})"
 
 
-_BETWEEN = re.compile(rf"\b(?:between|from)\s+{_expr('a')}\s+(?:and|to|until|-)\s+{_expr('b')}\b", re.I)
+_BETWEEN = re.compile(
+    rf"\b(?:between|from)\s+(?:the\s+)?{_expr('a')}\s+(?:and|to|until|-)\s+(?:the\s+)?{_expr('b')}\b", re.I
+)
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _MONTH_SPAN = re.compile(
     rf"\b(?P<m1>{_MONTH_NAMES})\.?\s*(?:and|or|to|through|until|till|-|–)\s*(?P<m2>{_MONTH_NAMES})\.?,?\s+"
@@ -99,8 +109,9 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _period(groups: dict, p: str, as_of: date) -> tuple[date, date] | None:
-    """The first and last day an expression can mean (a bare month: its latest one by as_of)."""
+def _period(groups: dict, p: str, as_of: date, year: int | None = None) -> tuple[date, date] | None:
+    """The first and last day an expression can mean (a bare month: in ``year`` when given, else
+    its latest one by as_of)."""
     g = {k[len(p) :]: v for k, v in groups.items() if k.startswith(p) and v}
     try:
         if "iso" in g:
@@ -109,17 +120,17 @@ def _period(groups: dict, p: str, as_of: date) -> tuple[date, date] | None:
         if "day" in g or "day2" in g:
             month = MONTHS[(g.get("month") or g.get("month2")).capitalize()]
             day_number = int(g.get("day") or g["day2"])
-            year = int(g.get("year") or g.get("year2") or 0) or _latest_year(month, as_of, day_number)
+            year = int(g.get("year") or g.get("year2") or 0) or year or _latest_year(month, as_of, day_number)
             day = date(year, month, day_number)
             return day, day
         if "month3" in g:
             month = MONTHS[g["month3"].capitalize()]
-            year = int(g.get("year3") or 0) or _latest_year(month, as_of)
+            year = int(g.get("year3") or 0) or year or _latest_year(month, as_of)
             first, last = date(year, month, 1), _month_end(year, month)
             return _part(first, last, (g.get("part") or "").lower())
         if "year4" in g:
-            year = int(g["year4"])
-            return date(year, 1, 1), date(year, 12, 31)
+            year4 = int(g["year4"])
+            return date(year4, 1, 1), date(year4, 12, 31)
     except (KeyError, ValueError):
         return None
     return None
@@ -184,32 +195,83 @@ def _apply(relation: str, first: date, last: date, as_of: date) -> tuple[date | 
     return first, last
 
 
-def parse_scope(question: str, as_of: date) -> DateScope:
-    """The period a question asks about, resolved against ``as_of`` (never after it)."""
+def parse_scope(question: str, as_of: date, year: int | None = None) -> DateScope:
+    """The period a question asks about, resolved against ``as_of`` (never after it). ``year``
+    places a bare month or day ("And in March?") in the year a conversation is about."""
+    question = _short_years(question, as_of)
     latest = bool(_LATEST.search(question))
     span = _MONTH_SPAN.search(question)
     if span:  # "October and November 2023", "March–May 2022"
-        first, last, year = MONTHS[span.group("m1")], MONTHS[span.group("m2")], int(span.group("year"))
-        since = date(year - (first > last), first, 1)
-        return DateScope(since, min(_month_end(year, last), as_of), latest, span.group(0).strip())
+        first, last, in_year = MONTHS[span.group("m1")], MONTHS[span.group("m2")], int(span.group("year"))
+        since = date(in_year - (first > last), first, 1)
+        return _scope(since, _month_end(in_year, last), as_of, latest, span.group(0))
     between = _BETWEEN.search(question)
     if between:
-        a, b = _period(between.groupdict(), "a", as_of), _period(between.groupdict(), "b", as_of)
+        b = _period(between.groupdict(), "b", as_of, year)
+        a = _period(between.groupdict(), "a", as_of, b[1].year if b else year)
+        if a and b and a[0] > b[0]:  # "between November and March 2022": the November before
+            a = _period(between.groupdict(), "a", as_of, b[1].year - 1)
         if a and b:
-            return DateScope(a[0], min(b[1], as_of), latest, between.group(0).strip())
+            return _scope(a[0], b[1], as_of, latest, between.group(0))
     for match in _RELATION.finditer(question):
-        period = _period(match.groupdict(), "x", as_of)
-        if period is None or _is_may_the_verb(match):
+        period = _period(match.groupdict(), "x", as_of, year)
+        if period is None or _is_may_the_verb(match) or _is_a_name(match, question, as_of):
             continue
         since, until = _apply((match.group("rel") or "").lower(), period[0], period[1], as_of)
-        until = min(until, as_of) if until else as_of
-        return DateScope(since, until, latest, match.group(0).strip())
+        return _scope(since, until or as_of, as_of, latest, match.group(0))
     relative = _RELATIVE.search(question)
     if relative:
         period = _relative(relative, as_of)
         if period:
             return DateScope(period[0], period[1], latest, relative.group(0).strip())
     return DateScope(latest=latest, phrase="latest" if latest else "")
+
+
+def _scope(since: date | None, until: date, as_of: date, latest: bool, phrase: str) -> DateScope:
+    """A period cut at the as-of date; one wholly after it keeps its own end, so that its label
+    never reads as a period ending before it starts."""
+    if not since or since <= as_of:
+        until = min(until, as_of)
+    return DateScope(since, until, latest, phrase.strip())
+
+
+# "july 22", "jun '21": a lower-case month (or one with an apostrophe year) and two digits is how a
+# month and year are typed in haste; "July 22" or "on july 22" stays a day.
+_SHORT_YEAR = re.compile(
+    rf"(?<!\bon )(?<!\bthe )\b(?P<month>{_MONTH_NAMES})\.?\s+"
+    r"(?:(?P<apostrophe>['’])(?P<yy>\d\d)|(?P<plain>\d\d))\b(?![,/:]?\d)(?!\s*(?:st|nd|rd|th)\b)",
+    re.I,
+)
+
+
+def _short_years(question: str, as_of: date) -> str:
+    def year(match: re.Match) -> str:
+        digits = match.group("yy") or match.group("plain")
+        full = 2000 + int(digits)
+        typed_short = match.group("apostrophe") or match.group("month").islower()
+        if not typed_short or full > as_of.year:
+            return match.group(0)
+        return f"{match.group('month')} {full}"
+
+    return _SHORT_YEAR.sub(year, question)
+
+
+def _is_a_name(match: re.Match, question: str, as_of: date) -> bool:
+    """A bare year that is a topic, not a period: after the as-of year (no document is dated
+    then: "plans for 2030"), or, without "in"/"since"…, next to a capitalised word ("Expo 2020",
+    "Vision 2030", "the 2030 Agenda")."""
+    year = match.groupdict().get("xyear4")
+    if not year:
+        return False
+    if int(year) > as_of.year:
+        return True
+    if match.group("rel"):
+        return False
+    before = question[: match.start("xyear4")].split()
+    after = question[match.end("xyear4") :].split()
+    named_before = len(before) > 1 and before[-1][:1].isupper() and before[-1].strip(".,;:'’") not in MONTHS
+    named_after = bool(after) and after[0][:1].isupper() and not after[0].isupper()
+    return named_before or (named_after and after[0].strip(".,;:?") not in MONTHS)
 
 
 def _is_may_the_verb(match: re.Match) -> bool:

@@ -83,16 +83,17 @@ def or_query(terms: list[str]) -> str:
 
 
 def naming_query(text: str) -> str:
-    """Every term, as a prefix or an irregular adjective of it.
+    """Every term, as a prefix or, for a country, any of its one-word forms (its people too).
 
-    >>> naming_query("France energy")
-    '("france"* OR "french") AND ("energy"*)'
+    >>> naming_query("Kenya energy")
+    '("kenya"* OR "republic of kenya"* OR "jamhuri ya kenya"* OR "kenyan"*) AND ("energy"*)'
     """
-    from rag.lexical import DEMONYMS, STOPWORDS
+    from rag.lexical import STOPWORDS
+    from rag.search.names import country_forms
 
     terms = [t for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS and len(t) > 1]
-    alternatives = [[f'"{t}"*', *(f'"{a}"' for a, name in DEMONYMS.items() if name == t)] for t in dict.fromkeys(terms)]
-    return " AND ".join("(" + " OR ".join(forms) + ")" for forms in alternatives)
+    alternatives = [[t, *(f for f in country_forms(t) if f != t)] for t in dict.fromkeys(terms)]
+    return " AND ".join("(" + " OR ".join(f'"{f}"*' for f in forms) + ")" for forms in alternatives)
 
 
 class KeywordIndex:
@@ -249,6 +250,18 @@ class KeywordIndex:
             counts = dict.fromkeys(missing, 0)
             for number, stem in stems:
                 counts[missing[number]] = max(counts[missing[number]], self._counts[stem])
+        return {word: count / max(self._total, 1) for word, count in counts.items()}
+
+    def shares(self, words: list[str]) -> dict[str, float]:
+        """Each word's share of the chunks that contain it (through the index's tokenizer; a word
+        of several stems counts by its most frequent)."""
+        with self._lock:
+            self._refresh_counts()
+            stems = self._stems(words)
+            self._count_stems({stem for _, stem in stems} - set(self._counts))
+            counts = dict.fromkeys(words, 0)
+            for number, stem in stems:
+                counts[words[number]] = max(counts[words[number]], self._counts[stem])
         return {word: count / max(self._total, 1) for word, count in counts.items()}
 
     def chunk_count(self) -> int:

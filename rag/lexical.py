@@ -17,7 +17,6 @@ import re
 import sqlite3
 import threading
 import unicodedata
-from collections.abc import Iterator
 from functools import lru_cache
 
 _WORD = re.compile(r"[A-Za-zÀ-ž][A-Za-zÀ-ž'’\-]*")
@@ -43,32 +42,6 @@ _GENERIC = frozenset(
     united states u.s us usa america american white house washington
     january february march april may june july august september october november december""".split()
 )
-# Adjectives that do not share a prefix with their country's name.
-DEMONYMS = {
-    "finnish": "finland",
-    "french": "france",
-    "dutch": "netherlands",
-    "british": "britain",
-    "danish": "denmark",
-    "polish": "poland",
-    "spanish": "spain",
-    "irish": "ireland",
-    "swiss": "switzerland",
-    "filipino": "philippines",
-    "emirati": "emirates",
-    "cypriot": "cyprus",
-    "welsh": "wales",
-    "scottish": "scotland",
-    "swedish": "sweden",
-    "chinese": "china",
-    "norwegian": "norway",
-    "greek": "greece",
-    "turkish": "turkey",
-    "italian": "italy",
-    "maltese": "malta",
-}
-
-
 _ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 _POSSESSIVE = re.compile(r"'s?$")
 
@@ -94,28 +67,74 @@ def stems(text: str) -> frozenset[str]:
 
 
 def key_terms(question: str) -> list[str]:
-    """Names in the question (folded): a source that names none of them cannot answer it.
+    """Names in the question (folded), in order: a source that names none of them cannot answer it.
 
-    A run of capitalised words is one name and counts by its last word ("Luis Arce" -> "arce"):
-    a shared first name says nothing about who is meant.
+    Titles typed short or described are written out first (:func:`rag.search.names.expand`).
+    Countries count however they are written, lower case too ("kenya pres"), as their key
+    (:func:`rag.search.names.country_key`), except the United States, whose documents these mostly
+    are. Any other run of capitalised words is one name and counts by its last word ("Luis Arce"
+    -> "arce": a shared first name says nothing about who is meant); a hyphenated pair of names
+    ("the Bayramov-Vucevic meeting") is two.
 
     >>> key_terms("What did President Biden and Bolivia's President Luis Arce discuss?")
     ['biden', 'bolivia', 'arce']
+    >>> key_terms("secstate call w kenya pres re the Bayramov-Vučević mtg, US side")
+    ['kenya', 'bayramov', 'vucevic']
     """
-    terms, run = [], []
-    for match in _WORD.finditer(question):
-        word = match.group(0)
+    from rag.search.names import expand
+
+    return list(dict.fromkeys(key for _, _, key in name_spans(expand(question))))
+
+
+def name_spans(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, key)`` of each name :func:`key_terms` reads in ``text`` (already expanded),
+    left to right; ``end`` stops before a possessive "'s".
+
+    >>> text = "Did Armenia's FM Ararat Mirzoyan meet Bayramov-Vucevic?"
+    >>> [(text[s:e], k) for s, e, k in name_spans(text)]
+    [('Armenia', 'armenia'), ('Ararat Mirzoyan', 'mirzoyan'), ('Bayramov', 'bayramov'), ('Vucevic', 'vucevic')]
+    """
+    from rag.search.names import countries_in
+
+    found: list[tuple[int, int, str]] = []
+    spans = countries_in(text)
+    found += [(s, _without_possessive(text, s, e), key) for s, e, key in spans if key not in OUR_SIDE]
+    run: list[tuple[str, int, int]] = []  # (folded name, start, end) of the current capitalised run
+    for match in _WORD.finditer(text):
+        word, start = match.group(0), match.start()
+        if any(s <= start < e for s, e, _ in spans):
+            continue
         folded = fold(word)
         name = word[0].isupper() and folded not in _GENERIC and len(folded) > 2
-        adjacent = run and question[run[-1][1] : match.start()] == " "
+        adjacent = run and text[run[-1][2] : start] == " "
         if run and not (name and adjacent):
-            terms.append(run[-1][0])
+            found.append((run[0][1], run[-1][2], run[-1][0]))
             run = []
         if name:
-            run.append((DEMONYMS.get(folded, folded), match.end()))
+            *first, last = _name_parts(text, word, start)
+            found += [(s, e, k) for k, s, e in first]
+            run.append(last)
     if run:
-        terms.append(run[-1][0])
-    return list(dict.fromkeys(terms))
+        found.append((run[0][1], run[-1][2], run[-1][0]))
+    return sorted(found)
+
+
+def _name_parts(text: str, word: str, start: int) -> list[tuple[str, int, int]]:
+    """A capitalised word as name parts: "Bayramov-Vucevic" is two names, "Aliyev's" one."""
+    parts, offset = [], start
+    for part in word.split("-"):
+        if part[:1].isupper() and len(fold(part)) > 2:
+            parts.append((fold(part), offset, _without_possessive(text, offset, offset + len(part))))
+        offset += len(part) + 1
+    return parts or [(fold(word), start, _without_possessive(text, start, start + len(word)))]
+
+
+def _without_possessive(text: str, start: int, end: int) -> int:
+    match = re.search(r"['’]s?$", text[start:end])
+    return start + match.start() if match else end
+
+
+OUR_SIDE = frozenset(["united states"])
 
 
 _LOWER_WORD = re.compile(r"(?<![\w'’])[a-zà-ž]+(?![\w'’])")
@@ -190,61 +209,18 @@ def porter_stems(text: str) -> frozenset[str]:
     return frozenset(row[0] for row in db.execute("SELECT term FROM vocabulary"))
 
 
-_SUFFIXES = frozenset(["", *"s es n ns an ans ian ians ean eans ese i is ic ish ite ites ia land istan vian".split()])
-
-
-def _same_name(term: str, word: str) -> bool:
-    """One name and its adjective: ``kenya ~ kenyan``, ``japan ~ japanese``, ``lebanon ~ lebanese``.
-
-    Not ``amir ~ amir-abdollahian`` (another word after a hyphen) nor ``niger ~ nile``.
-
-    >>> [_same_name(a, b) for a, b in [("kenya", "kenyan"), ("lebanon", "lebanese"), ("amir", "amir-abdollahian")]]
-    [True, True, False]
-    """
-    common = 0
-    for a, b in zip(term, word, strict=False):
-        if a != b:
-            break
-        common += 1
-    shorter, longer = sorted((term, word), key=len)
-    if common == len(shorter):
-        return longer[common:] in _SUFFIXES
-    return common >= max(5, len(shorter) - 2)
-
-
-@lru_cache(maxsize=4096)
-def _name_pattern(term: str) -> re.Pattern:
-    """Words that start like ``term`` (its first three letters), or an irregular adjective of it."""
-    adjectives = [a for a, country in DEMONYMS.items() if country == term]
-    starts = "|".join(re.escape(x) for x in [term[:3], *adjectives])
-    return re.compile(rf"\b(?:{starts})[a-z'\-]*")
-
-
-def _named_at(lowered: str, term: str) -> Iterator[int]:
-    """Where ``lowered`` (``ascii_text(text).lower()``) names ``term`` or its adjective."""
-    for match in _name_pattern(term).finditer(lowered):
-        word = _POSSESSIVE.sub("", match.group(0)).strip("-'")
-        if _same_name(term, DEMONYMS.get(word, word)):
-            yield match.start()
-
-
 def names_in(text: str, terms) -> set[str]:
-    """The terms (from :func:`key_terms`) that ``text`` mentions, as names or their adjectives."""
-    lowered = ascii_text(text).lower()
-    return {term for term in terms if next(_named_at(lowered, term), None) is not None}
+    """The terms (from :func:`key_terms`) that ``text`` names, however spelled (:mod:`rag.search.names`)."""
+    from rag.search.names import names_in as named
+
+    return named(text, terms)
 
 
 def named_near(text: str, term: str, others, window: int = 1500) -> bool:
-    """Whether ``text`` names ``term`` within ``window`` characters of one of ``others``.
+    """Whether ``text`` names ``term`` within ``window`` characters of one of ``others``."""
+    from rag.search.names import named_near as near
 
-    >>> named_near("President Biden spoke with President Aliyev.", "biden", {"aliyev"})
-    True
-    >>> named_near("The Biden administration. " + "x " * 1000 + "President Aliyev's office.", "biden", {"aliyev"})
-    False
-    """
-    lowered = ascii_text(text).lower()
-    near = [at for other in others for at in _named_at(lowered, other)]
-    return any(abs(at - other_at) <= window for at in _named_at(lowered, term) for other_at in near)
+    return near(text, term, others, window)
 
 
 def overlap(question_stems: set[str], text: str) -> float:
