@@ -12,7 +12,6 @@ fails, or answers without a valid citation, the extractive answer is given with 
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,31 +19,22 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from rag.answer.base import Answer, Turn, Writer, is_refusal
+from rag.answer.base import Answer, Turn, Writer, is_refusal, refusal_text
 from rag.answer.citations import resolve
-from rag.answer.listing import ListWriter, is_list_question
-from rag.answer.passages import (
-    Passage,
-    answerable,
-    answering_sentences,
-    newest_document,
-    rank_sentences,
-    title_matches,
-    without_reporters,
-)
+from rag.answer.decision import Decision, decide, gather, supporting
+from rag.answer.listing import ListWriter
+from rag.answer.passages import Passage, newest_document, rank_sentences, title_matches, without_reporters
 from rag.answer.quotes import narrow_quotes
-from rag.answer.unmentioned import declined, unmentioned
+from rag.answer.unmentioned import SubjectCheck
 from rag.answer.verify import verify
-from rag.dates import parse_scope
 from rag.filters import Filters, allowed_documents
 from rag.memo import Lru
+from rag.prompts import render
 from rag.retrieval import Searcher, SearchRequest, SearchResult
+from rag.search.query import Query, understand
 from rag.settings import Settings
 
 LIST_DOCUMENTS = 40
-_FOLLOW_UP = re.compile(
-    r"^(and|but|also|what about|how about|then)\b|\b(it|they|them|that|this|those|he|she|his|her)\b", re.I
-)
 
 
 @dataclass
@@ -53,12 +43,16 @@ class Event:
     value: Any
 
 
-def retrieval_query(question: str, history: list[Turn]) -> str:
-    """A follow-up ("and what about tourism?") is searched together with the previous question."""
-    previous = [t.content for t in history if t.role == "user"]
-    if previous and (len(question.split()) <= 6 or _FOLLOW_UP.search(question)):
-        return f"{previous[-1]} {question}"
-    return question
+def understood(question: str, as_of: date | None, history: list[Turn] = ()) -> Query:
+    """The question as a :class:`rag.search.query.Query`, read in the context of the chat's
+    earlier questions: a follow-up ("And with Azerbaijan?") is the previous question with what it
+    replaces replaced (:func:`rag.search.query.carry_over`)."""
+    day = as_of or date.today()
+    previous = None
+    for turn in history:
+        if turn.role == "user":
+            previous = understand(turn.content, day, previous)
+    return understand(question, day, previous)
 
 
 class Assistant:
@@ -146,36 +140,53 @@ class Assistant:
                 self._texts_generation = generation
 
     def search(
-        self, query: str, as_of: date | None, listing: bool = False, filters: Filters | None = None
+        self, query: Query | str, as_of: date | None = None, listing: bool = False, filters: Filters | None = None
     ) -> SearchResult:
+        """Retrieval for a question (understood here when given as text)."""
         self.refresh_texts()
-        scope = documents = None
+        if isinstance(query, str):
+            query = understand(query, as_of or date.today())
+        scope, documents = query.scope, None
         if filters is not None and filters.active:
-            scope = filters.narrow(parse_scope(query, as_of or date.today()))
+            scope = filters.narrow(scope)
             documents = allowed_documents(filters, self.store, self.searcher.keyword)
-        if listing:
-            request = SearchRequest(query, as_of, k=LIST_DOCUMENTS, per_document=1, scope=scope, documents=documents)
-        else:
-            request = SearchRequest(query, as_of, k=self.settings.top_k + 2, scope=scope, documents=documents)
+        k, per_document = (LIST_DOCUMENTS, 1) if listing else (self.settings.top_k + 2, 2)
+        request = SearchRequest(
+            query.text, as_of, k=k, per_document=per_document, scope=scope, documents=documents, names=query.names
+        )
         return self.searcher.search(request)
 
-    def rank(self, query: str, result: SearchResult, listing: bool = False) -> list[Passage]:
-        """Candidate sentences, best first, from documents that name the question's key terms.
+    def rank(self, query: Query | str, result: SearchResult, listing: bool = False) -> list[Passage]:
+        """Candidate sentences, best first, from the documents the decision lets an answer cite."""
+        return self.assess(query, result, listing)[0]
 
-        For lists the documents are chosen first on cheap lexical scores (dozens of them), then
-        only the chosen documents' sentences are embedded to find each one's best line.
+    def assess(self, query: Query | str, result: SearchResult, listing: bool = False) -> tuple[list[Passage], Decision]:
+        """The ranked sentences an answer may quote and the decision (:mod:`rag.answer.decision`).
+
+        Only the sentences of documents naming the question's counterparts are embedded (most of
+        an answer's first second). For lists the documents are chosen first on cheap lexical
+        scores, preferring those whose titles name the counterparts, then only the chosen
+        documents' sentences are embedded to find each one's best line.
         """
+        if isinstance(query, str):
+            query = understand(query, date.today())
         text_of = self.document_text
-        if not listing:
-            return answering_sentences(query, result.hits, self.embeddings, text_of, self.sentence_vectors)
-        cheap = answerable(query, rank_sentences(query, result.hits, self.embeddings, embed=False), text_of)
-        chosen = {p.doc_id for p in title_matches(query, cheap)}
-        chosen_hits = [h for h in result.hits if h.doc_id in chosen]
+        evidence = gather(query, result.first_hits(), text_of)
+        allowed = {e.doc_id for e in supporting(query, evidence)[0]}
+        if listing:
+            cheap = rank_sentences(query.text, result.hits, self.embeddings, embed=False)
+            allowed &= {p.doc_id for p in title_matches(query.text, [p for p in cheap if p.doc_id in allowed])}
 
         def keep(passages: list[Passage]) -> list[Passage]:
-            return without_reporters(passages, text_of)
+            return without_reporters([p for p in passages if p.doc_id in allowed], text_of)
 
-        return rank_sentences(query, chosen_hits, self.embeddings, keep=keep, memory=self.sentence_vectors)
+        hits = [h for h in result.hits if h.doc_id in allowed]
+        ranked = rank_sentences(query.text, hits, self.embeddings, keep=keep, memory=self.sentence_vectors)
+        best: dict[str, float] = {}
+        for passage in ranked:
+            best.setdefault(passage.doc_id, passage.score)
+        decision = decide(query, evidence, best, SubjectCheck(self.searcher.keyword, text_of))
+        return [p for p in ranked if p.doc_id in decision.documents], decision
 
     def events(
         self,
@@ -195,40 +206,43 @@ class Assistant:
         """
         history = list(history)
         chosen = self.resolve_backend(backend)
-        listing = is_list_question(question)
-        query = retrieval_query(question, history)
+        query = understood(question, as_of, history)
+        listing = query.kind == "list"
         result = self.search(query, as_of, listing, filters)
         base = {
             "question": question,
             "as_of": as_of.isoformat() if as_of else "",
             "retrieved": result.documents(),
+            "understood": query.understood(),
         }
         if result.period_empty or (filters is not None and filters.active and not result.hits):
             text = f"No document in the corpus is dated {result.scope.label}."
             if not result.period_empty:
                 text = f"No document in the corpus matches the filters ({filters.label}) and this question."
+            decision = Decision("decline", text.removesuffix(".")[0].lower() + text.removesuffix(".")[1:])
+            yield Event("answer", Answer(answer=text, backend="extractive", decision=decision, **base))
+            return
+        ranked, decision = self.assess(query, result, listing)
+        base["decision"] = decision
+        if decision.outcome == "decline":
+            text = render("decline.j2", refusal=refusal_text().rstrip("."), reason=decision.reason)
             yield Event("answer", Answer(answer=text, backend="extractive", **base))
             return
-        ranked = self.rank(query, result, listing)
-        missing = unmentioned(question, {p.doc_id for p in ranked}, self.searcher.keyword)
-        if missing:  # a subject no matching document covers: nothing to write from, by any writer
-            yield Event("answer", Answer(answer=declined(missing), backend="extractive", **base))
-            return
         if listing:
-            yield Event("answer", self._write(ListWriter(), question, ranked, history, "", base))
+            yield Event("answer", self._write(ListWriter(), query, ranked, "", base))
             return
-        if result.scope.latest:
+        if query.kind == "latest":
             ranked = newest_document(ranked)
 
         def extractive() -> Answer:
-            return self._write(self.writer("extractive"), question, ranked, history, "", base)
+            return self._write(self.writer("extractive"), query, ranked, "", base)
 
         notice, drafted = "", None
         if chosen != "extractive":
             if draft:
                 drafted = extractive()
                 yield Event("draft", drafted)
-            notice = yield from self._model_events(chosen, question, ranked, history, base)
+            notice = yield from self._model_events(chosen, query, ranked, base)
             if notice is None:
                 return
             yield Event("status", notice)
@@ -236,23 +250,31 @@ class Assistant:
         answer.notice = notice
         yield Event("answer", answer)
 
-    def _model_events(self, backend: str, question: str, ranked, history, base: dict):
-        """Stream a model's answer; returns None when it was given, else why it was not (a notice)."""
+    def _model_events(self, backend: str, query: Query, ranked, base: dict):
+        """Stream a model's answer; returns None when it was given, else why it was not (a notice).
+
+        The model is asked the understood question (a follow-up with what it carried over written
+        in), not the chat's history. The decision already found that the sources answer: a model
+        that declines, or cites nothing it can support, gives way to the extractive answer.
+        """
         try:
             yield Event("status", f"writing with the {backend} model…")
             writer = self.writer(backend)
-            sources = writer.sources(question, ranked, self.document_text)
+            sources = writer.sources(query.text, ranked, self.document_text)
             yield Event("sources", sources)
             pieces = []
-            for piece in writer.stream(question, sources, history):
+            for piece in writer.stream(query.text, sources, []):
                 pieces.append(piece)
                 yield Event("token", piece)
         except Exception as error:  # any model/server failure: never a traceback for the user
             return f"The {backend} backend failed ({_short(error)}); answering extractively."
         answer = Answer(answer="".join(pieces), backend=backend, **base)
         answer = self.checked(answer, sources, writer.keeps_unverified)
-        if not answer.citations and not is_refusal(answer.answer):
+        if not answer.citations:
+            if is_refusal(answer.answer):
+                return f"The {backend} model declined, but the sources answer it; quoting them instead."
             return f"No sentence of the {backend} model's answer is supported by its sources; showing them instead."
+        _lead_partial(answer)
         yield Event("answer", answer)
         return None
 
@@ -266,11 +288,12 @@ class Assistant:
         answer.citations = narrow_quotes(citations, verified.quote_spans, self.document_text)
         return answer
 
-    def _write(self, writer: Writer, question: str, ranked, history, notice: str, base: dict) -> Answer:
+    def _write(self, writer: Writer, query: Query, ranked, notice: str, base: dict) -> Answer:
         """A whole answer from a writer that cannot fail (extractive, list)."""
-        sources = writer.sources(question, ranked, self.document_text)
-        text = "".join(writer.stream(question, sources, history))
-        return self.checked(Answer(answer=text, backend=writer.name, notice=notice, **base), sources)
+        sources = writer.sources(query.text, ranked, self.document_text)
+        text = "".join(writer.stream(query.text, sources, []))
+        answer = self.checked(Answer(answer=text, backend=writer.name, notice=notice, **base), sources)
+        return _lead_partial(answer)
 
     def ask(
         self, question: str, as_of: date | None = None, backend: str | None = None, history=(), filters=None
@@ -280,6 +303,14 @@ class Assistant:
             if event.kind == "answer":
                 return event.value
         raise RuntimeError("the pipeline ended without an answer")  # unreachable by construction
+
+
+def _lead_partial(answer: Answer) -> Answer:
+    """A partial answer opens with what the sources do not mention (``prompts/partial.j2``)."""
+    decision = answer.decision
+    if decision is not None and decision.outcome == "partial" and answer.citations:
+        answer.answer = render("partial.j2", missing=decision.missing) + "\n\n" + answer.answer
+    return answer
 
 
 def _short(error: Exception) -> str:

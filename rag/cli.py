@@ -51,10 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--as-of", help="answer as of this date (YYYY-MM-DD): later documents are ignored")
     ask.add_argument("--backend", choices=BACKENDS, help="who writes the answer (default RAG_BACKEND or auto)")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
-    ask.add_argument("--batch", help="JSONL file of {question, as_of}; one JSON result per line")
+    ask.add_argument("--batch", help="JSONL file of {question, as_of, history}; one JSON result per line")
 
     evaluate = commands.add_parser("eval", parents=[common], help="measure retrieval and answers on questions")
-    evaluate.add_argument("questions", help="JSONL questions (see rag/evaluation.py)")
+    evaluate.add_argument("questions", nargs="+", help="JSONL question files (see rag/evaluation.py)")
     evaluate.add_argument("--backend", choices=BACKENDS, default="extractive")
     evaluate.add_argument("--baseline", help="also measure the naive baseline built from these paths", nargs="*")
     evaluate.add_argument("--json", action="store_true", help="print the full report as JSON")
@@ -116,6 +116,31 @@ def format_answer(answer) -> str:
     return "\n".join(lines)
 
 
+def parse_history(items: list, where: str) -> list:
+    """A chat's earlier turns: questions as strings, or ``{"role": "user"|"assistant", "content": …}``.
+
+    >>> parse_history(["What did we discuss with Armenia?"], "x")
+    [Turn(role='user', content='What did we discuss with Armenia?')]
+    """
+    from rag.answer.base import Turn
+
+    if not isinstance(items, list):
+        raise ValueError(f"{where}: give a list of earlier questions or {{role, content}} objects")
+    turns = []
+    for item in items:
+        if isinstance(item, str):
+            turns.append(Turn("user", item))
+        elif (
+            isinstance(item, dict)
+            and item.get("role") in ("user", "assistant")
+            and isinstance(item.get("content"), str)
+        ):
+            turns.append(Turn(item["role"], item["content"]))
+        else:
+            raise ValueError(f'{where}: each turn is a string or {{"role": "user", "content": "…"}}')
+    return turns
+
+
 def _batch(assistant, path: str, backend: str | None) -> int:
     failures = 0
     with open(path, encoding="utf-8") as handle:
@@ -126,7 +151,8 @@ def _batch(assistant, path: str, backend: str | None) -> int:
                 item = json.loads(line)
                 question = item["question"]
                 as_of = parse_as_of(item.get("as_of"), f"{path}:{number} as_of")
-                result = assistant.ask(question, as_of=as_of, backend=backend).as_dict()
+                history = parse_history(item.get("history") or [], f"{path}:{number} history")
+                result = assistant.ask(question, as_of=as_of, backend=backend, history=history).as_dict()
             except (ValueError, KeyError, TypeError) as error:
                 failures += 1
                 detail = "missing 'question'" if isinstance(error, KeyError) else str(error)
@@ -193,7 +219,7 @@ def cmd_eval(args, settings) -> int:
     from rag.assistant import Assistant
     from rag.evaluation import evaluate_assistant, evaluate_baseline, load_questions, markdown_table
 
-    questions = load_questions(Path(args.questions))
+    questions = [q for path in args.questions for q in load_questions(Path(path))]
     assistant = Assistant(settings)
     reports = [evaluate_assistant(assistant, questions, args.backend)]
     if args.baseline is not None:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from rag.answer.base import Answer
 from rag.answer.citations import Citation
+from rag.answer.decision import Decision
 from rag.answer.verify import SentenceCheck
 
 FILE_NAME = "conversations.sqlite"
@@ -48,8 +49,16 @@ class Saved:
 
 def answer_from_dict(data: dict) -> Answer:
     """An :class:`Answer` back from :meth:`Answer.as_dict` (checks and citations included)."""
-    fields = {k: data[k] for k in ("question", "answer", "backend", "notice", "as_of", "retrieved") if k in data}
-    answer = Answer(**fields)
+    keys = ("question", "answer", "backend", "notice", "as_of", "retrieved", "understood")
+    answer = Answer(**{k: data[k] for k in keys if k in data})
+    if data.get("decision"):
+        decided = data["decision"]
+        answer.decision = Decision(
+            decided["outcome"],
+            decided.get("reason", ""),
+            closest=decided.get("closest", []),
+            missing=tuple(decided.get("missing", ())),
+        )
     answer.citations = [Citation(**c) for c in data.get("citations", [])]
     answer.checks = [SentenceCheck(**{**c, "missing": tuple(c.get("missing", ()))}) for c in data.get("checks", [])]
     return answer

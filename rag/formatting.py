@@ -36,6 +36,18 @@ def citation_heading(citation) -> str:
     return f"**[{citation.n}]** {heading}"
 
 
+def opening_words(text: str, limit: int = 300) -> str:
+    """A document's first words, whole words up to ``limit`` characters, for a card without a quote.
+
+    >>> opening_words("Secretary Blinken spoke today with Foreign Minister Kuleba.  They discussed grain.", 40)
+    'Secretary Blinken spoke today with …'
+    """
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[:limit].rsplit(" ", 1)[0] + " …"
+
+
 def document_heading(title: str, url: str, *details: str) -> str:
     """``Title — Outlet, 2024-12-23`` escaped, the title linked when the url is http(s).
 

@@ -46,6 +46,7 @@ class SearchRequest:
     per_document: int = 2
     scope: DateScope | None = None  # an explicit period (briefing --since/--until) instead of the question's
     documents: frozenset[str] | None = None  # only these documents (the sidebar's filters); None: all
+    names: tuple[str, ...] | None = None  # the question's names (rag.search.query); None: read from the question
 
 
 @dataclass
@@ -57,6 +58,13 @@ class SearchResult:
     def documents(self) -> list[str]:
         """Documents (url, else id) in rank order: what an answer reports as retrieved."""
         return list(dict.fromkeys(h.meta.get("url") or h.doc_id for h in self.hits))
+
+    def first_hits(self) -> list[tuple[str, dict]]:
+        """Each document once, in rank order, with its best hit's metadata."""
+        seen: dict[str, dict] = {}
+        for hit in self.hits:
+            seen.setdefault(hit.doc_id, hit.meta)
+        return list(seen.items())
 
 
 def date_filter(since: int, until: int) -> dict | None:
@@ -128,7 +136,8 @@ class Searcher:
                 sparse = [c for c in sparse if c.rsplit("#", 1)[0] in request.documents]
             missing = [c for c in sparse if c not in hits]
             hits.update((h.chunk_id, h) for h in self._load([(c, None) for c in missing], vector))
-        ranked = self._fuse(request.question, list(hits.values()), [h.chunk_id for h in dense], sparse)
+        names = request.names if request.names is not None else tuple(key_terms(request.question))
+        ranked = self._fuse(request.question, names, list(hits.values()), [h.chunk_id for h in dense], sparse)
         if scope.latest:
             ranked = _newest_first(ranked)
         return SearchResult(_spread(ranked, request.k, request.per_document), scope)
@@ -213,8 +222,8 @@ class Searcher:
             return self.keyword.any_in_range(since, until)
         return self.store.any_chunk(where)
 
-    def _fuse(self, question: str, hits: list[Hit], dense: list[str], sparse: list[str]) -> list[Hit]:
-        question_stems, terms = stems(question), set(key_terms(question))
+    def _fuse(self, question: str, names, hits: list[Hit], dense: list[str], sparse: list[str]) -> list[Hit]:
+        question_stems, terms = stems(question), set(names)
         coverage = {}
         for hit in hits:
             haystack = f"{hit.meta.get('title', '')} {hit.text}"

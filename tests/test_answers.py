@@ -44,10 +44,18 @@ def test_serbia_energy_question_is_answered_from_the_sample(assistant):
         "What is the interest rate set by the central bank?",
     ],
 )
-def test_questions_the_sources_cannot_answer_are_declined(assistant, question):
+def test_questions_the_sources_cannot_answer_are_declined_with_the_reason_and_closest(assistant, question):
     answer = assistant.ask(question)
-    assert answer.citations == []
-    assert answer.answer == "The sources in the corpus do not answer this question."
+    assert answer.citations == [] and answer.declined
+    assert answer.answer.startswith("The sources in the corpus do not answer this question: ")
+    assert answer.decision.outcome == "decline" and answer.decision.reason in answer.answer
+    assert [c["source"] for c in answer.decision.closest] == ["Trend"]
+    assert answer.as_dict()["decision"]["closest"][0]["date"] == "2024-12-23"
+
+
+def test_a_counterpart_no_document_names_is_named_in_the_reason(assistant):
+    answer = assistant.ask("What energy cooperation was discussed with Norway?")
+    assert answer.decision.reason == "no document in scope names “Norway”"
 
 
 def test_a_period_without_documents_is_named_not_widened(assistant):

@@ -124,10 +124,12 @@ def test_follow_up_question_uses_the_conversation(app):
     assert "direct air transport communication" in app.chat_message[3].markdown[0].value
 
 
-def test_unanswerable_question_is_declined_without_sources(app):
+def test_unanswerable_question_is_declined_with_the_reason_and_the_closest_documents(app):
     ask(app, "What did Norway say about fisheries?")
-    assert "do not answer this question" in all_markdown(app)
-    assert not [e for e in app.expander if e.label == "Whole article"]
+    shown = all_markdown(app)
+    assert "do not answer this question: no document in scope names “Norway”" in shown
+    assert "**Closest documents (1)**" in shown and "**Sources" not in shown
+    assert any("Understood as: Norway" in c.value for c in app.caption)
 
 
 def test_a_broken_setting_is_shown_not_raised(monkeypatch, sample_index):

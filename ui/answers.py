@@ -8,8 +8,10 @@ from rag.formatting import (
     answer_markdown,
     answer_text_markdown,
     citation_heading,
+    document_heading,
     escape_markdown,
     highlighted,
+    opening_words,
     quote_block,
     quote_in_context,
     verification_summary,
@@ -61,14 +63,39 @@ def render_draft(answer, backend: str) -> None:
     render_sources(answer.citations)
 
 
+def closest_card(card: dict) -> None:
+    """A document that came closest to a declined or partly answered question: heading, opening, whole text."""
+    text = assistant().document_text(card["doc_id"])
+    with st.container(border=True):
+        st.markdown(document_heading(card["title"] or card["doc_id"], card["url"], card["source"], card["date"]))
+        if text:
+            st.markdown(quote_block(opening_words(text)))
+            with st.expander("Whole article"):
+                st.markdown(escape_markdown(text))
+
+
+def render_closest(decision) -> None:
+    """For a decline or a partial answer: the closest documents, so the official can check or rephrase."""
+    if decision is None or decision.outcome == "answer" or not decision.closest:
+        return
+    label = "Closest documents" if decision.outcome == "decline" else "Also close to the question"
+    st.markdown(f"**{label} ({len(decision.closest)})**")
+    for card in decision.closest:
+        closest_card(card)
+
+
 def render_answer(answer, key: str) -> None:
-    """An answer's notice, text, backend, verifier report, numbered sources and actions."""
+    """An answer's understood question, notice, text, backend, verifier report, numbered sources
+    (or, for a decline, the closest documents) and actions."""
+    if answer.understood:
+        st.caption(answer.understood)
     if answer.notice:
         st.warning(answer.notice)
     st.markdown(answer_text_markdown(answer.answer))
     st.caption(f"Answered by: {answer.backend}" + (f" · as of {answer.as_of}" if answer.as_of else ""))
     render_checks(answer.checks)
     render_sources(answer.citations)
+    render_closest(answer.decision)
     markdown = answer_markdown(answer)
     left, middle, right = st.columns(3)
     left.download_button("Download (Markdown)", markdown, file_name="answer.md", key=f"download-{key}")

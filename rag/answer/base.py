@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from rag.answer.citations import Citation
+from rag.answer.decision import Decision
 from rag.answer.passages import Passage
 from rag.prompts import template_source
 
@@ -42,6 +43,8 @@ class Answer:
     as_of: str = ""
     retrieved: list[str] = field(default_factory=list)  # document urls/ids in rank order
     checks: list = field(default_factory=list)  # SentenceCheck per sentence, from the verifier
+    decision: Decision | None = None  # answer, partial or decline, why, the closest documents
+    understood: str = ""  # how the question was read ("Understood as: …"), shown in the chat
 
     def verification(self) -> dict:
         """How many sentences the verifier found supported, corrected, unverified, removed…"""
@@ -56,6 +59,8 @@ class Answer:
 
     @property
     def declined(self) -> bool:
+        if self.decision is not None and self.decision.outcome == "decline":
+            return True
         return not self.citations
 
     def as_dict(self) -> dict:
@@ -69,6 +74,8 @@ class Answer:
             "retrieved": self.retrieved,
             "verification": self.verification(),
             "checks": [c.as_dict() for c in self.checks],
+            "decision": self.decision.as_dict() if self.decision else None,
+            "understood": self.understood,
         }
 
 

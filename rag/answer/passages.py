@@ -15,10 +15,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from rag.answer.facts import actor_roles, missing, titled_people
 from rag.documents import date_from_int
 from rag.embeddings import distinct_vectors
-from rag.lexical import key_terms, named_near, names_in, overlap, stems
+from rag.lexical import key_terms, names_in, overlap, stems
 from rag.store import Hit
 from rag.text import sentence_spans
 
@@ -124,54 +123,22 @@ def similarities(question: str, texts: list[str], embeddings, memory=None) -> np
     return np.array([vectors[text] for text in texts]) @ vectors[question]
 
 
-MIN_TERM_COVERAGE = 0.5
-
-
 def answerable(question: str, passages: list[Passage], document_text) -> list[Passage]:
-    """Keep passages from documents that name the question's counterparts.
-
-    "Energy cooperation with Norway" must not be answered from an article about Serbia, however
-    similar the sentences are. Each kept document names at least half of the question's key
-    terms (names of countries, people), and together they name all of them — so "his calls with
-    Pashinyan and with Aliyev" can be answered from two readouts. ``document_text(doc_id)`` gives
-    the stored text. Likewise each kept document names one of the roles the question asks about
-    without a name, and together they name all ("the Secretary of State's meeting with Prime
-    Minister Vučević" is not answered by an article on Azerbaijan's foreign minister meeting him;
-    "the Secretary in July and the President in January" by two readouts). A person whose contact
-    it is ("President Biden's call with …", :func:`titled_people`) must be named by every kept
-    document, near another person the question names with a title (or, without one, near another
-    of its names): a readout of the Secretary's call with the same counterpart is not his, nor a
-    readout of his call with that country's previous president.
+    """Keep passages from documents that can support an answer about the question's
+    counterparts (:func:`rag.answer.decision.supporting`): "energy cooperation with Norway" is
+    not answered from an article about Serbia, nor "the Secretary of State's meeting with Prime
+    Minister Vučević" from one on Azerbaijan's foreign minister meeting him, nor "President
+    Biden's call with …" from the Secretary's call with the same counterpart.
     """
-    terms, asked = set(key_terms(question)), set(actor_roles(question))
-    acting = set(titled_people(question, possessive=True))
-    counterparts = (set(titled_people(question)) - acting) or (terms - acting)
-    if not terms:
-        return passages
-    found: dict[str, set[str]] = {}
-    roles_of: dict[str, set[str]] = {}
-    texts: dict[str, str] = {}
-    for passage in passages:
-        if passage.doc_id not in found:
-            text = texts[passage.doc_id] = f"{passage.title} {document_text(passage.doc_id)}"
-            roles_of[passage.doc_id] = {r for r in asked if not missing([r], text)}
-            found[passage.doc_id] = names_in(text, terms) if roles_of[passage.doc_id] or not asked else set()
-    kept = {d for d, named in found.items() if len(named) >= MIN_TERM_COVERAGE * len(terms)}
-    if acting:  # the acting person named, and near another of the question's names when it has any
-        kept = {d for d in kept if acting <= found[d] and _in_contact(texts[d], acting, counterparts, found[d])}
-    if not kept or set().union(*(found[d] for d in kept)) != terms:
-        return []
-    if set().union(*(roles_of[d] for d in kept)) != asked:
-        return []
+    from datetime import date
+
+    from rag.answer.decision import gather, supporting
+    from rag.search.query import understand
+
+    query = understand(question, date.today())
+    documents = list({p.doc_id: {"title": p.title} for p in passages}.items())
+    kept = {e.doc_id for e in supporting(query, gather(query, documents, document_text))[0]}
     return [p for p in passages if p.doc_id in kept]
-
-
-def _in_contact(text: str, acting: set[str], counterparts: set[str], named: set[str]) -> bool:
-    """Each acting person named close to a counterpart the document names (a briefing that says
-    "the Biden administration" and, pages later, "President Aliyev" is no readout of their call)."""
-    if not counterparts:
-        return True
-    return all(named_near(text, person, counterparts & named) for person in acting)
 
 
 # A speaker's label in a transcript: "QUESTION:", "MR PRICE:", "SECRETARY BLINKEN:", "Q:".

@@ -21,19 +21,55 @@ extractive answer now declines 8 (3 before), and the 6 answerable ones are all a
 from __future__ import annotations
 
 from rag.lexical import topic_words
+from rag.search.names import fold, similar_name
 
 RARE = 1 / 3000  # a topic word in at most this share of the archive's chunks is a subject of its own
 MIN_CHUNKS = 3000  # below this an archive's counts tell a subject from a paraphrase no better than chance
 
 
+class SubjectCheck:
+    """Which of a question's subject words are distinctive, and which no given document mentions.
+
+    ``document_text`` (optional) lets a word the documents spell otherwise count as mentioned:
+    "behaviour" is in a readout that writes "behavior" (:func:`rag.search.names.similar_name`).
+    """
+
+    def __init__(self, keyword, document_text=None, min_chunks: int | None = None):
+        self.keyword, self.document_text = keyword, document_text
+        self.min_chunks = MIN_CHUNKS if min_chunks is None else min_chunks
+
+    def checks(self) -> bool:
+        return self.keyword is not None and self.keyword.chunk_count() >= self.min_chunks
+
+    def distinctive(self, words: list[str]) -> list[str]:
+        """The words in at most :data:`RARE` of the archive's chunks (none in a small archive)."""
+        if not words or not self.checks():
+            return []
+        shares = self.keyword.shares(words)
+        return [w for w in words if shares.get(w, 0.0) <= RARE]
+
+    def absent(self, words: list[str], doc_ids: set[str]) -> list[str]:
+        """The distinctive words that none of ``doc_ids`` mentions, in any spelling."""
+        if not words or not doc_ids or not self.checks():
+            return []
+        absent = self.keyword.absent(words, doc_ids)
+        missing = [word for word, share in absent.items() if share <= RARE]
+        if missing and self.document_text is not None:
+            vocabulary = {w for d in doc_ids for w in _words(fold(self.document_text(d)))}
+            missing = [w for w in missing if not any(similar_name(fold(w), v) for v in vocabulary if v[:1] == w[:1])]
+        return missing
+
+
+def _words(text: str) -> set[str]:
+    import re
+
+    return set(re.findall(r"[a-z]{5,}", text))
+
+
 def unmentioned(question: str, doc_ids: set[str], keyword, min_chunks: int | None = None) -> list[str]:
     """The question's topic words that none of ``doc_ids`` contains and the archive hardly does
     (checked only in an archive of at least ``min_chunks``, default ``MIN_CHUNKS``)."""
-    small = keyword is None or keyword.chunk_count() < (MIN_CHUNKS if min_chunks is None else min_chunks)
-    if small or not doc_ids:
-        return []
-    absent = keyword.absent(topic_words(question), doc_ids)
-    return [word for word, share in absent.items() if share <= RARE]
+    return SubjectCheck(keyword, min_chunks=min_chunks).absent(topic_words(question), doc_ids)
 
 
 def declined(words: list[str], what: str = "") -> str:

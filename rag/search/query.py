@@ -1,0 +1,261 @@
+"""What a question asks, understood once: the :class:`Query` every later step reads.
+
+The period, the counterparts (countries and people, however spelled), the roles it names
+without a name ("Azerbaijan's president"), whose contact it is ("President Biden's call"), the
+kind of answer (one answer, every matching document, the latest) and the words of its subject
+are read here, from the question with officials' abbreviations written out
+(:func:`rag.search.names.expand`). Retrieval, the answer decision and the writers all read the
+same ``Query`` instead of re-reading the question their own way.
+
+A follow-up ("And with Azerbaijan?", "And in March?", "What's the latest on LNG?") is a new
+``Query`` made from the previous one: what it names replaces what it replaces — a counterpart,
+a period (a bare month in the previous period's year), "latest" (which drops the period), a
+subject — and the rest carries over. Its :attr:`Query.standalone` text is the previous question
+rewritten accordingly, which is what is searched and what a model is asked; :meth:`Query.understood`
+is the one line the chat shows so the official can correct it.
+
+>>> from datetime import date
+>>> first = understand("What has the US discussed with Armenia's FM in 2022?", date(2022, 8, 1))
+>>> first.names, first.roles, first.scope.label
+(('armenia',), ('foreign minister',), 'in 2022 (2022-01-01 to 2022-08-01)')
+>>> second = understand("And with Azerbaijan?", date(2022, 8, 1), first)
+>>> second.standalone
+"What has the US discussed with Azerbaijan's Foreign Minister in 2022?"
+>>> for part in second.understood().split(" — "):
+...     print(part)
+Understood as: Azerbaijan · foreign minister · in 2022 (2022-01-01 to 2022-08-01)
+carried over: foreign minister, in 2022
+>>> third = understand("And in March?", date(2022, 8, 1), second)
+>>> third.standalone
+"What has the US discussed with Azerbaijan's Foreign Minister in March 2022?"
+>>> third.scope.range()
+(datetime.date(2022, 3, 1), datetime.date(2022, 3, 31))
+>>> understand("What's the latest on LNG?", date(2022, 8, 1), third).scope.active
+True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from rag.dates import DateScope, parse_scope
+
+# A question that leans on the one before: starts like a continuation, points back, or is short.
+_FOLLOW_UP = re.compile(
+    r"^\s*(and|but|also|what about|how about|then|same|ok|okay)\b|\b(it|they|them|that|this|those|he|she|his|her)\b",
+    re.I,
+)
+FOLLOW_UP_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as the pipeline understands it (see the module docstring)."""
+
+    question: str  # as typed
+    as_of: date
+    expanded: str  # abbreviations and descriptions of titles written out
+    scope: DateScope
+    names: tuple[str, ...]  # counterparts: folded keys (rag.lexical.key_terms)
+    surfaces: dict[str, str] = field(default_factory=dict)  # key → as the question writes it
+    roles: tuple[str, ...] = ()  # roles named without a name: "foreign minister"
+    acting: tuple[str, ...] = ()  # whose contact it is: "biden" in "President Biden's call"
+    titled: tuple[str, ...] = ()  # people named with a title: "ruto" in "Kenya's President Ruto"
+    kind: str = "single"  # single | list | latest
+    subjects: tuple[str, ...] = ()  # lower-case words of what it is about
+    standalone: str = ""  # the question with what carried over written in: searched, and asked of a model
+    carried: tuple[str, ...] = ()  # what a follow-up took from the previous question, as shown
+    period_words: str = ""  # the words of ``standalone`` that state its period
+
+    @property
+    def text(self) -> str:
+        """What retrieval and ranking read: the standalone question."""
+        return self.standalone or self.expanded
+
+    def understood(self) -> str:
+        """One line for the chat: how the question was read, and what carried over."""
+        parts = [self.surfaces.get(n, n) for n in self.names]
+        parts += list(self.roles)
+        parts += [f"{self.surfaces.get(a, a)}'s contacts" for a in self.acting]
+        if self.scope.since or self.scope.until:
+            parts.append(self.scope.label)
+        if self.kind == "list":
+            parts.append("every matching document")
+        elif self.kind == "latest":
+            parts.append("the most recent")
+        if self.subjects and not self.names and not self.roles:
+            parts.append("about " + " ".join(self.subjects))
+        line = "Understood as: " + (" · ".join(parts) if parts else self.text)
+        return line + (f" — carried over: {', '.join(self.carried)}" if self.carried else "")
+
+
+def understand(question: str, as_of: date, previous: Query | None = None) -> Query:
+    """The question as a :class:`Query`; a follow-up of ``previous`` is read in its context."""
+    from rag.answer.facts import actor_roles, titled_people
+    from rag.answer.listing import is_list_question
+    from rag.lexical import key_terms, name_spans, topic_words
+    from rag.search.names import country_key, expand
+
+    expanded = expand(question)
+    follow = previous is not None and is_follow_up(question)
+    year = _context_year(previous) if follow and previous else None
+    scope = parse_scope(expanded, as_of, year)
+    names = tuple(key_terms(expanded))
+    surfaces = {key: display_name(key, expanded[s:e]) for s, e, key in reversed(name_spans(expanded))}
+    kind = "list" if is_list_question(expanded) else "latest" if scope.latest else "single"
+    query = Query(
+        question=question,
+        as_of=as_of,
+        expanded=expanded,
+        scope=scope,
+        names=names,
+        surfaces=surfaces,
+        roles=tuple(r.removeprefix("role:") for r in actor_roles(expanded)),
+        acting=tuple(titled_people(expanded, possessive=True)),
+        titled=tuple(titled_people(expanded)),
+        kind=kind,
+        subjects=tuple(w for w in topic_words(expanded) if not country_key(w)),
+        standalone=expanded,
+        period_words=scope.phrase if scope.phrase in expanded else "",
+    )
+    return carry_over(previous, query) if follow and previous else query
+
+
+def is_follow_up(question: str) -> bool:
+    """Whether a question in a chat leans on the one before (short, or pointing back).
+
+    >>> is_follow_up("And with Azerbaijan?"), is_follow_up("latest on that?")
+    (True, True)
+    >>> is_follow_up("What did the Secretary discuss with Kenya's President Ruto in 2022?")
+    False
+    """
+    return len(question.split()) <= FOLLOW_UP_WORDS or bool(_FOLLOW_UP.search(question))
+
+
+def carry_over(previous: Query, new: Query) -> Query:
+    """``new`` with what it does not replace taken from ``previous`` (see the module docstring).
+
+    A follow-up that only changes counterparts or the period is the previous question with them
+    replaced; one with words of its own (a subject, a role) is its own words with the context it
+    leans on in brackets: "what about energy (Armenia, foreign minister, in 2022)?".
+    """
+    carried: list[str] = []
+    names, surfaces = new.names, dict(new.surfaces)
+    someone = _names_someone(new)
+    if not someone:  # no new counterpart (an acronym such as "LNG" is a subject): the previous ones stay
+        names = tuple(dict.fromkeys(previous.names + new.names))
+        surfaces = {**previous.surfaces, **surfaces}
+        carried += [previous.surfaces.get(n, n) for n in previous.names]
+    roles = new.roles or (previous.roles if not someone or not new.acting else ())
+    carried += list(previous.roles) if previous.roles and not new.roles else []
+    acting = new.acting or (previous.acting if not someone else ())
+    titled = new.titled if someone else tuple(dict.fromkeys(previous.titled + new.titled))
+    scope, period_words = new.scope, previous.period_words
+    if new.scope.since or new.scope.until:
+        period_words = _period_words(new.scope)
+    elif new.scope.latest:
+        period_words = "most recently"
+    elif previous.scope.active:
+        scope = previous.scope
+        carried.append(previous.scope.phrase or "latest")
+    kind = new.kind if new.kind != "single" else ("single" if new.scope.active else previous.kind)
+    own_words = bool(new.subjects or new.roles or (new.names and not someone))
+    if own_words:
+        context = [surfaces.get(n, n) for n in names if n not in new.names] + list(roles if not new.roles else [])
+        context += [period_words] if period_words else []
+        standalone = f"{_own_words(new.expanded)} ({', '.join(context)})?" if context else new.expanded
+    else:
+        standalone = previous.text
+        if someone:
+            standalone = _replace_names(standalone, previous, new)
+        if period_words != previous.period_words:
+            standalone = _replace_period(standalone, previous.period_words, period_words)
+    return replace(
+        new,
+        names=names,
+        surfaces=surfaces,
+        roles=roles,
+        acting=acting,
+        titled=titled,
+        scope=scope,
+        kind=kind,
+        subjects=new.subjects or previous.subjects,
+        standalone=standalone,
+        carried=tuple(dict.fromkeys(carried)),
+        period_words=period_words,
+    )
+
+
+def _names_someone(query: Query) -> bool:
+    """Whether a question names a counterpart of its own: a country, or a person (not an acronym)."""
+    from rag.search.names import country_key
+
+    return any(country_key(n) or not query.surfaces.get(n, n).isupper() for n in query.names)
+
+
+def display_name(key: str, written: str) -> str:
+    """How the chat and a rewritten question show a name: a country by its name ("Turkish" →
+    "Turkey"), anyone else as written.
+
+    >>> display_name("republic of the congo", "Congolese"), display_name("aliev", "Aliev")
+    ('Republic of the Congo', 'Aliev')
+    """
+    from rag.search.names import country_key
+
+    if not country_key(key):
+        return written
+    small = {"of", "the", "and"}
+    return " ".join(w if w in small else w.capitalize() for w in key.split())
+
+
+def _context_year(previous: Query) -> int | None:
+    """The year a conversation is in: its period's last year, if it has one."""
+    return previous.scope.until.year if previous.scope.until else None
+
+
+def _replace_names(text: str, previous: Query, new: Query) -> str:
+    """``text`` with the previous question's counterparts replaced by the new ones: the first
+    takes the place of the first, the others are left out ("Armenia's Foreign Minister Mirzoyan"
+    → "Azerbaijan's Foreign Minister"). Without a place to put them, they are added at the end."""
+    from rag.lexical import name_spans
+
+    spans = [(s, e) for s, e, key in name_spans(text) if key in previous.names]
+    replacement = " and ".join(new.surfaces.get(n, n) for n in new.names)
+    if not spans:
+        return f"{text.rstrip('?. ')} — with {replacement}?"
+    out, last = [], 0
+    for number, (start, end) in enumerate(spans):
+        out.append(text[last:start])
+        if number == 0:
+            out.append(replacement)
+        last = end
+    out.append(text[last:])
+    return re.sub(r"\s{2,}", " ", "".join(out)).replace(" 's", "'s")
+
+
+def _replace_period(text: str, old_words: str, new_words: str) -> str:
+    """``text`` with the previous period's words replaced by the new period's words ("most
+    recently" goes after a comma at the end)."""
+    if old_words and old_words in text:
+        text = re.sub(r"\s{2,}", " ", text.replace(old_words, "" if new_words == "most recently" else new_words))
+        text = re.sub(r"\s+(in|on|during|since|from|of)?\s*([?.])$", r"\2", text)
+    if new_words and new_words not in text:
+        separator = ", " if new_words == "most recently" else " "
+        return f"{text.rstrip('?. ')}{separator}{new_words}?"
+    return text
+
+
+def _period_words(scope: DateScope) -> str:
+    """The period as words a reader and a model understand: the phrase, with the year made explicit."""
+    if not scope.phrase:
+        return ""
+    if scope.since and scope.since.year == (scope.until or scope.since).year and not re.search(r"\d{4}", scope.phrase):
+        return f"{scope.phrase} {scope.since.year}"
+    return scope.phrase
+
+
+def _own_words(question: str) -> str:
+    """A follow-up without its leading "and"/"what about": its own subject."""
+    return re.sub(r"^\s*(and|but|also|then)\s+", "", question.strip().rstrip("?. "), flags=re.I)
