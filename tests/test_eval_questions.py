@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, SHARED_DATA
+from conftest import SAMPLE, SHARED_DATA, shared_file
 
 from rag.evaluation import TYPES, load_questions
 from rag.metadata import split_header
@@ -94,3 +94,45 @@ def test_no_document_naming_the_counterpart_mentions_an_unanswerable_topic(gold_
         for text in gold_texts.values():
             if re.search(rf"\b{SUBJECTS[q.id]}", text, re.IGNORECASE):
                 assert names_in(text, counterpart) != counterpart, (q.id, text[:80])
+
+
+EVAL = QUESTIONS.parent
+NEW_FILES = sorted((EVAL / "dev").glob("*.jsonl")) + sorted((EVAL / "test").glob("*.jsonl"))
+# The archive the new questions are asked of (docs/evaluation.md): a gold document of every
+# answerable question or turn must be in it.
+ARCHIVE_FILES = ["state_dept_press_releases.jsonl", "wh_foreign_readouts.jsonl", "news_foreign_affairs.jsonl"]
+
+
+@pytest.fixture(scope="module")
+def archive_texts():
+    texts = {}
+    for name in ARCHIVE_FILES:
+        for line in shared_file(name).open(encoding="utf-8"):
+            record = json.loads(line)
+            texts[record["url"]] = f"{record['title']}\n{record['text']}"
+    return texts
+
+
+def test_the_new_questions_are_split_and_each_has_its_rewrites():
+    assert {f.parent.name for f in NEW_FILES} == {"dev", "test"}
+    originals = [q for f in NEW_FILES for q in load_questions(f) if q.style == "original"]
+    rewrites = [q for f in NEW_FILES for q in load_questions(f) if q.rewrite_of]
+    turns = [q for f in NEW_FILES for q in load_questions(f) if q.style == "turn"]
+    assert len(originals) >= 150 and len({q.id for q in originals}) == len(originals)
+    assert sorted(q.style for q in rewrites) == sorted(["terse", "variant"] * len(originals))
+    assert len({q.id.split(".")[0] for q in turns}) >= 40 and all(q.history or q.id.endswith(".1") for q in turns)
+    dev = {q.id for q in load_questions(EVAL / "dev" / "state.jsonl")}
+    assert not dev & {q.id for q in load_questions(EVAL / "test" / "state.jsonl")}
+
+
+def test_new_gold_documents_exist_and_contain_the_key_facts(archive_texts):
+    for path in NEW_FILES:
+        for q in load_questions(path):
+            if q.rewrite_of:
+                continue
+            assert (q.type == "unanswerable") == (not q.gold_urls), q.id
+            present = [u for u in q.gold_urls if u in archive_texts]
+            assert present or q.type == "unanswerable", f"{q.id}: no gold document is in the archive"
+            golds = " ".join(archive_texts[u] for u in present).lower()
+            for group in q.must_include:
+                assert any(alternative.lower() in golds for alternative in group), f"{q.id}: {group} not in gold text"
