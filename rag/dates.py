@@ -3,8 +3,10 @@
 >>> as_of = date(2022, 6, 15)
 >>> parse_scope("calls with Aliyev in March 2022", as_of).range()
 (datetime.date(2022, 3, 1), datetime.date(2022, 3, 31))
->>> parse_scope("what did they discuss on 11 May?", as_of).range()
-(datetime.date(2022, 5, 11), datetime.date(2022, 5, 11))
+>>> parse_scope("what did they discuss on 11 May?", as_of).range()  # and the reports of the next two days
+(datetime.date(2022, 5, 11), datetime.date(2022, 5, 13))
+>>> parse_scope("the call around 18 April", as_of).range()
+(datetime.date(2022, 4, 15), datetime.date(2022, 4, 21))
 >>> parse_scope("contacts with Serbia since April", as_of).range()
 (datetime.date(2022, 4, 1), datetime.date(2022, 6, 15))
 >>> parse_scope("anything last month?", as_of).range()
@@ -68,9 +70,15 @@ _BETWEEN = re.compile(
 )
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _MONTH_SPAN = re.compile(
-    rf"\b(?P<m1>{_MONTH_NAMES})\.?\s*(?:and|or|to|through|until|till|-|–)\s*(?P<m2>{_MONTH_NAMES})\.?,?\s+"
-    r"(?P<year>(?:19|20)\d\d)\b"
+    rf"\b(?P<m1>{_MONTH_NAMES})\.?\s*(?:and|or|to|through|until|till|vs\.?|versus|&|-|–)\s*(?P<m2>{_MONTH_NAMES})\.?,?\s+"
+    r"(?P<year>(?:19|20)\d\d)\b",
+    re.I,
 )
+# A report is dated the day of an event or a day or two after it ("spoke yesterday"); "around"
+# a day means a few days either side.
+REPORTED_WITHIN = timedelta(days=2)
+AROUND = timedelta(days=3)
+_AROUND = re.compile(r"\b(?:around|about|circa|approximately|c\.|~)\s*$", re.I)
 _RELATION = re.compile(rf"\b(?P<rel>since|after|before|until|till|in|on|during|from|of)?\s*{_expr('x')}\b", re.I)
 _RELATIVE = re.compile(
     r"\b(?P<which>this|last|past|previous|current)\s+(?:(?P<n>\d+|two|three|four|six)\s+)?"
@@ -202,7 +210,8 @@ def parse_scope(question: str, as_of: date, year: int | None = None) -> DateScop
     latest = bool(_LATEST.search(question))
     span = _MONTH_SPAN.search(question)
     if span:  # "October and November 2023", "March–May 2022"
-        first, last, in_year = MONTHS[span.group("m1")], MONTHS[span.group("m2")], int(span.group("year"))
+        first, last = MONTHS[span.group("m1").capitalize()], MONTHS[span.group("m2").capitalize()]
+        in_year = int(span.group("year"))
         since = date(in_year - (first > last), first, 1)
         return _scope(since, _month_end(in_year, last), as_of, latest, span.group(0))
     between = _BETWEEN.search(question)
@@ -213,11 +222,27 @@ def parse_scope(question: str, as_of: date, year: int | None = None) -> DateScop
             a = _period(between.groupdict(), "a", as_of, b[1].year - 1)
         if a and b:
             return _scope(a[0], b[1], as_of, latest, between.group(0))
-    for match in _RELATION.finditer(question):
-        period = _period(match.groupdict(), "x", as_of, year)
-        if period is None or _is_may_the_verb(match) or _is_a_name(match, question, as_of):
-            continue
-        since, until = _apply((match.group("rel") or "").lower(), period[0], period[1], as_of)
+    matches = [
+        m for m in _RELATION.finditer(question) if not _is_may_the_verb(m) and not _is_a_name(m, question, as_of)
+    ]
+    # A month without a year is in the year the question states elsewhere ("the two 2022 calls,
+    # in April and in August"), else in the conversation's year, else its latest by as_of.
+    stated_year = next((int(y) for m in matches for y in _years(m)), None) or year
+    found = [(m, p) for m in matches if (p := _period(m.groupdict(), "x", as_of, stated_year))]
+    # "the 2017 sanctions law … in late January 2018": a bare year is the period only when
+    # nothing with "in"/"on"/"since"… or a month says otherwise.
+    stated = [(m, p) for m, p in found if m.group("rel") or not m.groupdict().get("xyear4")] or found[:1]
+    if len(stated) > 1 and all((m.group("rel") or "in").lower() in _WITHIN for m, _ in stated):
+        first, last = min(p[0] for _, p in stated), max(p[1] for _, p in stated)
+        phrase = question[stated[0][0].start() : stated[-1][0].end()]
+        return _scope(first, last, as_of, latest, phrase)  # "in October … in December": both
+    for match, period in stated:
+        relation = (match.group("rel") or "").lower()
+        first, last = period
+        if first == last and relation in _WITHIN:  # one day: its reports too
+            before = question[: match.start()]
+            first, last = (first - AROUND, last + AROUND) if _AROUND.search(before) else (first, last + REPORTED_WITHIN)
+        since, until = _apply(relation, first, last, as_of)
         return _scope(since, until or as_of, as_of, latest, match.group(0))
     relative = _RELATIVE.search(question)
     if relative:
@@ -225,6 +250,14 @@ def parse_scope(question: str, as_of: date, year: int | None = None) -> DateScop
         if period:
             return DateScope(period[0], period[1], latest, relative.group(0).strip())
     return DateScope(latest=latest, phrase="latest" if latest else "")
+
+
+_WITHIN = ("", "in", "on", "of", "during")
+
+
+def _years(match: re.Match) -> list[str]:
+    g = match.groupdict()
+    return [g[k] for k in ("xyear", "xyear2", "xyear3", "xyear4") if g.get(k)]
 
 
 def _scope(since: date | None, until: date, as_of: date, latest: bool, phrase: str) -> DateScope:

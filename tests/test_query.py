@@ -91,7 +91,25 @@ def test_one_year_serves_both_ends_of_a_period():
 def test_a_month_typed_with_two_digits_is_a_month_and_year():
     assert parse_scope("calls w aliyev july 21", AS_OF).range() == (date(2021, 7, 1), date(2021, 7, 31))
     assert parse_scope("FM call Jun '21", AS_OF).range() == (date(2021, 6, 1), date(2021, 6, 30))
-    assert parse_scope("What happened on July 21?", AS_OF).range() == (date(2022, 7, 21), date(2022, 7, 21))
+    assert parse_scope("What happened on July 21?", AS_OF).range() == (date(2022, 7, 21), date(2022, 7, 23))
+
+
+def test_a_day_takes_in_the_reports_of_the_next_two_days_and_around_widens_it():
+    assert parse_scope("the call on 18 April 2022", AS_OF).range() == (date(2022, 4, 18), date(2022, 4, 20))
+    assert parse_scope("the call around 18 April 2022", AS_OF).range() == (date(2022, 4, 15), date(2022, 4, 21))
+
+
+def test_a_year_naming_something_gives_way_to_the_period_the_question_states():
+    scope = parse_scope("Under the 2017 sanctions law, what was done in late January 2018?", AS_OF)
+    assert scope.range() == (date(2018, 1, 21), date(2018, 1, 31))
+    assert parse_scope("calls w al-alimi apr vs aug 2022", AS_OF).range() == (date(2022, 4, 1), date(2022, 8, 1))
+
+
+def test_months_take_the_year_the_question_states_and_several_make_one_period():
+    scope = parse_scope("Compare the two 2021 calls: what was stressed in April versus August?", AS_OF)
+    assert scope.range() == (date(2021, 4, 1), date(2021, 8, 31))
+    scope = parse_scope("late 2019: what happened in October, and what was said in December?", AS_OF)
+    assert scope.range() == (date(2019, 10, 1), date(2019, 12, 31))
 
 
 def test_a_period_after_the_as_of_date_is_labelled_as_it_is():
