@@ -12,9 +12,11 @@ fails, or answers without a valid citation, the extractive answer is given with 
 
 from __future__ import annotations
 
+import re
 import threading
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -52,7 +54,19 @@ def understood(question: str, as_of: date | None, history: list[Turn] = ()) -> Q
     for turn in history:
         if turn.role == "user":
             previous = understand(turn.content, day, previous)
+        elif previous is not None:
+            previous = replace(previous, answer_year=answer_year(turn.content))
     return understand(question, day, previous)
+
+
+def answer_year(text: str) -> int | None:
+    """The year an answer speaks of: the most frequent year of the dates it gives.
+
+    >>> answer_year("- 2019-07-20, Reuters: … [1]\\n- 2019-07-21, AP: … [2]\\n- 2021-01-02, BBC: … [3]")
+    2019
+    """
+    years = re.findall(r"\b((?:19|20)\d\d)-\d\d-\d\d\b", text)
+    return int(Counter(years).most_common(1)[0][0]) if years else None
 
 
 class Assistant:

@@ -255,14 +255,18 @@ def evaluate_assistant(assistant, questions: list[Question], backend: str = "ext
 
     report = Report(f"ours ({backend})")
     assistant.searcher.search(SearchRequest("warm-up question about a meeting"))
+    chats: dict[str, list[Turn]] = {}  # a conversation's turns so far, with the answers given
     for q in questions:
-        history = [Turn("user", text) for text in q.history]
+        chat = q.id.rsplit(".", 1)[0]
+        history = (chats.get(chat) or [Turn("user", text) for text in q.history]) if q.history else []
         started = time.perf_counter()
         assistant.search(understood(q.question, q.as_of, history), q.as_of)
         retrieval_ms = (time.perf_counter() - started) * 1000
         started = time.perf_counter()
         answer = assistant.ask(q.question, as_of=q.as_of, backend=backend, history=history)
         answer_ms = (time.perf_counter() - started) * 1000
+        if q.style == "turn":
+            chats[chat] = [*history, Turn("user", q.question), Turn("assistant", answer.answer)]
         cited = list(dict.fromkeys(c.url or c.doc_id for c in answer.citations))
         ranking = cited_first(cited, answer.retrieved)
         decision = answer.decision

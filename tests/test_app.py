@@ -122,6 +122,8 @@ def test_follow_up_question_uses_the_conversation(app):
     ask(app, "And about air links?")
     assert len(app.chat_message) == 4
     assert "direct air transport communication" in app.chat_message[3].markdown[0].value
+    understood = [c.value for c in app.chat_message[3].caption if c.value.startswith("Understood as:")]
+    assert understood == ["Understood as: Azerbaijan · Serbia — carried over: Azerbaijan, Serbia"]
 
 
 def test_unanswerable_question_is_declined_with_the_reason_and_the_closest_documents(app):

@@ -68,6 +68,7 @@ class Query:
     standalone: str = ""  # the question with what carried over written in: searched, and asked of a model
     carried: tuple[str, ...] = ()  # what a follow-up took from the previous question, as shown
     period_words: str = ""  # the words of ``standalone`` that state its period
+    answer_year: int | None = None  # the year the answer to it spoke of (its documents' dates)
 
     @property
     def text(self) -> str:
@@ -211,8 +212,9 @@ def display_name(key: str, written: str) -> str:
 
 
 def _context_year(previous: Query) -> int | None:
-    """The year a conversation is in: its period's last year, if it has one."""
-    return previous.scope.until.year if previous.scope.until else None
+    """The year a conversation is in: the previous question's period's last year, else the year
+    its answer spoke of ("What did London threaten in July?" after an answer about 2019)."""
+    return previous.scope.until.year if previous.scope.until else previous.answer_year
 
 
 def _replace_names(text: str, previous: Query, new: Query) -> str:
