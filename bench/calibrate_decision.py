@@ -22,59 +22,47 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rag.answer.base import Turn  # noqa: E402
-from rag.answer.decision import gather, supporting  # noqa: E402
-from rag.answer.passages import rank_sentences, without_reporters  # noqa: E402
+from rag.answer.decision import _most_named, supporting  # noqa: E402
 from rag.answer.unmentioned import SubjectCheck  # noqa: E402
 from rag.assistant import Assistant, understood  # noqa: E402
 from rag.evaluation import load_questions  # noqa: E402
 from rag.settings import load_settings  # noqa: E402
 
 
-def evidence_of(assistant: Assistant, q) -> dict:
-    """What the decision sees for one question."""
-    history = [Turn("user", text) for text in q.history]
+def evidence_of(assistant: Assistant, q, history: list[Turn]) -> dict:
+    """What the decision sees for one question (Assistant.weigh, as the product runs it)."""
     query = understood(q.question, q.as_of, history)
     listing = query.kind == "list"
     result = assistant.search(query, q.as_of, listing)
     row = {"id": q.id, "type": q.type, "style": q.style, "answerable": q.type != "unanswerable"}
     if result.period_empty:
-        return row | {"period_empty": True, "why": "period", "best": 0.0}
-    text_of = assistant.document_text
-    evidence = gather(query, result.first_hits(), text_of)
-    kept, why = supporting(query, evidence)
-    allowed = {e.doc_id for e in kept}
-    hits = [h for h in result.hits if h.doc_id in allowed]
-
-    def keep(passages):
-        return without_reporters([p for p in passages if p.doc_id in allowed], text_of)
-
-    ranked = rank_sentences(query.text, hits, assistant.embeddings, keep=keep, memory=assistant.sentence_vectors)
-    best: dict[str, float] = {}
-    for passage in ranked:
-        best.setdefault(passage.doc_id, passage.score)
-    subjects = SubjectCheck(assistant.searcher.keyword, text_of)
-    words = list(query.subjects)
-    missing = subjects.absent(words, set(best)) if best and words else []
+        return row | {"period_empty": True, "why": "period", "best": 0.0, "missing": {}, "distinctive": []}
+    weighed = assistant.weigh(query, result, listing)
+    kept, why = supporting(weighed.query, weighed.evidence)
+    every = SubjectCheck(assistant.searcher.keyword, assistant.document_text, rare=1.0)  # any share
+    words = list(weighed.query.subjects)
+    scored = {e.doc_id: weighed.best[e.doc_id] for e in kept if e.doc_id in weighed.best}
+    missing = every.absent(words, _most_named(weighed.query, kept, scored)) if scored and words else []
+    shares = assistant.searcher.keyword.shares(words) if words else {}
     gold = set(q.gold_urls)
-    url_of = {e.doc_id: e.url or e.doc_id for e in evidence}
+    url_of = {e.doc_id: e.url or e.doc_id for e in weighed.evidence}
     return row | {
         "why": why,
-        "best": max(best.values(), default=0.0),
-        "missing": missing,
-        "covered": sorted(set(subjects.distinctive(words)) - set(missing)) if missing else [],
+        "best": max(weighed.best.values(), default=0.0),
+        "subjects": {w: [round(shares.get(w, 0.0), 6), w not in missing] for w in words},
         "gold_retrieved": bool(gold & set(url_of.values())),
-        "gold_kept": bool(gold & {url_of[d] for d in allowed}),
-        "gold_best": max((s for d, s in best.items() if url_of[d] in gold), default=0.0),
+        "gold_kept": bool(gold & {url_of[e.doc_id] for e in kept}),
     }
 
 
-def outcome(row: dict, min_relevance: float, clear: float) -> str:
-    """The decision replayed with other thresholds (the same rules as rag/answer/decision.py)."""
+def outcome(row: dict, min_relevance: float, rare: float) -> str:
+    """The decision replayed with other thresholds (the rules of rag/answer/decision.py)."""
     if row.get("period_empty") or row["why"] or row["best"] < min_relevance:
         return "decline"
-    if row["missing"]:
-        return "decline" if row["best"] < clear and not row["covered"] else "partial"
-    return "answer"
+    distinctive = {w: covered for w, (share, covered) in row.get("subjects", {}).items() if share <= rare}
+    if all(distinctive.values()):
+        return "answer"
+    return "partial" if any(distinctive.values()) else "decline"
 
 
 def replay(rows: list[dict]) -> None:
@@ -83,16 +71,16 @@ def replay(rows: list[dict]) -> None:
     structural = sum(bool(r.get("period_empty") or r["why"]) for r in answerable)
     print(f"{len(answerable)} answerable, {len(unanswerable)} unanswerable; answerable declined before any")
     print(f"threshold (no document names the counterparts, or an empty period): {structural}")
-    print("| MIN_RELEVANCE | CLEAR_RELEVANCE | false refusals | unanswerable declined | partial (answerable) |")
+    print("| MIN_RELEVANCE | RARE | false refusals | unanswerable declined | partial |")
     print("|---|---|---|---|---|")
-    for low in (0.30, 0.35, 0.40, 0.45, 0.50):
-        for clear in (0.45, 0.50, 0.55, 0.60, 0.65, 0.70):
-            if clear < low:
-                continue
-            false = sum(outcome(r, low, clear) == "decline" for r in answerable) / max(len(answerable), 1)
-            right = sum(outcome(r, low, clear) == "decline" for r in unanswerable) / max(len(unanswerable), 1)
-            partial = sum(outcome(r, low, clear) == "partial" for r in answerable) / max(len(answerable), 1)
-            print(f"| {low:.2f} | {clear:.2f} | {false:.3f} | {right:.3f} | {partial:.3f} |")
+    for low in (0.4, 0.5, 0.55, 0.6, 0.65):
+        for rare in (1 / 3000, 1 / 1000, 1 / 500, 1 / 300, 1 / 100):
+            decided = [outcome(r, low, rare) for r in answerable]
+            declined = [outcome(r, low, rare) == "decline" for r in unanswerable]
+            false = decided.count("decline") / max(len(answerable), 1)
+            partial = decided.count("partial") / max(len(answerable), 1)
+            right = sum(declined) / max(len(unanswerable), 1)
+            print(f"| {low:.2f} | 1/{round(1 / rare)} | {false:.3f} | {right:.3f} | {partial:.3f} |")
 
 
 def main() -> None:
@@ -108,13 +96,21 @@ def main() -> None:
     if any("/test/" in q for q in args.questions):
         raise SystemExit("calibrate on the development questions only: eval/test/ is reported, never tuned on")
     assistant = Assistant(load_settings(data_dir=args.data_dir))
-    rows = []
+    rows, chats = [], {}
     with open(args.out, "w", encoding="utf-8") as out:
         for path in args.questions:
             for q in load_questions(Path(path)):
-                row = evidence_of(assistant, q)
+                history = chats.get(q.id.rsplit(".", 1)[0], []) if q.history else []
+                row = evidence_of(assistant, q, history)
                 rows.append(row)
                 out.write(json.dumps(row) + "\n")
+                if q.style == "turn":  # the next turn reads this one and its answer (rag.evaluation)
+                    answer = assistant.ask(q.question, as_of=q.as_of, history=history, backend="extractive")
+                    chats[q.id.rsplit(".", 1)[0]] = [
+                        *history,
+                        Turn("user", q.question),
+                        Turn("assistant", answer.answer),
+                    ]
     replay(rows)
 
 

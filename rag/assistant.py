@@ -23,7 +23,7 @@ from typing import Any
 
 from rag.answer.base import Answer, Turn, Writer, is_refusal, refusal_text
 from rag.answer.citations import resolve
-from rag.answer.decision import Decision, decide, gather, supporting
+from rag.answer.decision import Decision, by_usage, decide, gather, supporting
 from rag.answer.listing import ListWriter
 from rag.answer.passages import Passage, newest_document, rank_sentences, title_matches, without_reporters
 from rag.answer.quotes import narrow_quotes
@@ -37,6 +37,18 @@ from rag.search.query import Query, understand
 from rag.settings import Settings
 
 LIST_DOCUMENTS = 40
+USAGE_DOCUMENTS = 10  # the retrieved documents read to tell a name from an ordinary word (decision.by_usage)
+
+
+@dataclass
+class Weighed:
+    """What :meth:`Assistant.weigh` found: the query as the documents settle it, the evidence of
+    each retrieved document, the candidate sentences, and each supporting document's best score."""
+
+    query: Query
+    evidence: list
+    ranked: list[Passage]
+    best: dict[str, float]
 
 
 @dataclass
@@ -175,7 +187,15 @@ class Assistant:
         return self.assess(query, result, listing)[0]
 
     def assess(self, query: Query | str, result: SearchResult, listing: bool = False) -> tuple[list[Passage], Decision]:
-        """The ranked sentences an answer may quote and the decision (:mod:`rag.answer.decision`).
+        """The ranked sentences an answer may quote and the decision (:mod:`rag.answer.decision`)."""
+        weighed = self.weigh(query, result, listing)
+        subjects = SubjectCheck(self.searcher.keyword, self.document_text)
+        decision = decide(weighed.query, weighed.evidence, weighed.best, subjects)
+        return [p for p in weighed.ranked if p.doc_id in decision.documents], decision
+
+    def weigh(self, query: Query | str, result: SearchResult, listing: bool = False) -> Weighed:
+        """The evidence the decision reads: each retrieved document's names, roles and contact, and
+        the ranked sentences of those that can support an answer with each one's best score.
 
         Only the sentences of documents naming the question's counterparts are embedded (most of
         an answer's first second). For lists the documents are chosen first on cheap lexical
@@ -185,7 +205,12 @@ class Assistant:
         if isinstance(query, str):
             query = understand(query, date.today())
         text_of = self.document_text
-        evidence = gather(query, result.first_hits(), text_of)
+        documents = result.first_hits()
+        if query.uncertain or query.subjects:
+            query = by_usage(
+                query, [f"{meta.get('title', '')}\n{text_of(d)}" for d, meta in documents[:USAGE_DOCUMENTS]]
+            )
+        evidence = gather(query, documents, text_of)
         allowed = {e.doc_id for e in supporting(query, evidence)[0]}
         if listing:
             cheap = rank_sentences(query.text, result.hits, self.embeddings, embed=False)
@@ -199,8 +224,7 @@ class Assistant:
         best: dict[str, float] = {}
         for passage in ranked:
             best.setdefault(passage.doc_id, passage.score)
-        decision = decide(query, evidence, best, SubjectCheck(self.searcher.keyword, text_of))
-        return [p for p in ranked if p.doc_id in decision.documents], decision
+        return Weighed(query, evidence, ranked, best)
 
     def events(
         self,

@@ -27,6 +27,8 @@ False
 (datetime.date(2022, 3, 1), datetime.date(2022, 4, 20))
 >>> parse_scope("What was said about Expo 2020 and the 2030 Agenda?", as_of).active  # names, not periods
 False
+>>> parse_scope("his autumn 2019 address", as_of).range()
+(datetime.date(2019, 9, 1), datetime.date(2019, 11, 30))
 >>> parse_scope("And in March?", as_of, year=2021).range()  # a follow-up reads a bare month in its context's year
 (datetime.date(2021, 3, 1), datetime.date(2021, 3, 31))
 """
@@ -74,6 +76,8 @@ _MONTH_SPAN = re.compile(
     r"(?P<year>(?:19|20)\d\d)\b",
     re.I,
 )
+_SEASON = re.compile(r"\b(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b", re.I)
+_SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 14)}
 # A report is dated the day of an event or a day or two after it ("spoke yesterday"); "around"
 # a day means a few days either side.
 REPORTED_WITHIN = timedelta(days=2)
@@ -232,6 +236,12 @@ def parse_scope(question: str, as_of: date, year: int | None = None) -> DateScop
     # "the 2017 sanctions law … in late January 2018": a bare year is the period only when
     # nothing with "in"/"on"/"since"… or a month says otherwise.
     stated = [(m, p) for m, p in found if m.group("rel") or not m.groupdict().get("xyear4")] or found[:1]
+    season = _SEASON.search(question)
+    if season and not [m for m, _ in stated if not m.groupdict().get("xyear4")]:  # "autumn 2019"
+        first, last = _SEASONS[season.group("season").lower()]
+        since = date(int(season.group("year")), first, 1)
+        until = _month_end(since.year + (last > 12), (last - 1) % 12 + 1)
+        return _scope(since, until, as_of, latest, season.group(0))
     if len(stated) > 1 and all((m.group("rel") or "in").lower() in _WITHIN for m, _ in stated):
         first, last = min(p[0] for _, p in stated), max(p[1] for _, p in stated)
         phrase = question[stated[0][0].start() : stated[-1][0].end()]

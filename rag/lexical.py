@@ -40,7 +40,13 @@ _GENERIC = frozenset(
     assembly council union nations summit conference congress parliament administration office embassy
     joint press release briefing ministers presidents
     united states u.s us usa america american white house washington
-    january february march april may june july august september october november december""".split()
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec latin
+    deputy principal special envoy representative delegation sec dep
+    islands island sea gulf strait river peninsula ocean corridor dam canal treaty accord agreement agreements
+    act law initiative plan program programme process forum group party forces agency commission court fund
+    bank organization organisation alliance coalition talks dispute war crisis deal framework declaration
+    partnership strategy mission operation""".split()
 )
 _ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 _POSSESSIVE = re.compile(r"'s?$")
@@ -78,6 +84,8 @@ def key_terms(question: str) -> list[str]:
 
     >>> key_terms("What did President Biden and Bolivia's President Luis Arce discuss?")
     ['biden', 'bolivia', 'arce']
+    >>> key_terms("What did Russia and Japan say about the Kuril Islands dispute?")
+    ['russia', 'japan', 'kuril']
     >>> key_terms("secstate call w kenya pres re the Bayramov-Vučević mtg, US side")
     ['kenya', 'bayramov', 'vucevic']
     """
@@ -119,14 +127,38 @@ def name_spans(text: str) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
+def uncertain_names(text: str) -> set[str]:
+    """The names of :func:`name_spans` that may be ordinary words: a lone capitalised word opening a
+    sentence ("Trace …", "Besides Ukraine, …" — or "Kuleba call in March?"). Whether it is a name is
+    for the documents to say (:func:`rag.answer.decision.by_usage`).
+
+    >>> sorted(uncertain_names("Besides Ukraine, what came up? Kuleba call in March? Jake Sullivan's view?"))
+    ['besides', 'kuleba']
+    """
+    from rag.search.names import country_key
+
+    uncertain = set()
+    for start, end, key in name_spans(text):
+        words, before = text[start:end].split(), text[:start]
+        lone = len(words) == 1 and not words[0].isupper() and not country_key(words[0])
+        opening = not before.rstrip() or (before.rstrip()[-1] in ".?!:;(" and not before.endswith(("-", "–")))
+        if lone and opening:
+            uncertain.add(key)
+    return uncertain
+
+
 def _name_parts(text: str, word: str, start: int) -> list[tuple[str, int, int]]:
-    """A capitalised word as name parts: "Bayramov-Vucevic" is two names, "Aliyev's" one."""
+    """A capitalised word as name parts: "Bayramov-Vucevic" is two names; "Amir-Abdollahian"
+    (a short first part) and "Aliyev's" are one."""
+    pieces = word.split("-")
+    whole = [(fold(word), start, _without_possessive(text, start, start + len(word)))]
+    if len(pieces) < 2 or not all(p[:1].isupper() and len(fold(p)) >= 5 for p in pieces):
+        return whole
     parts, offset = [], start
-    for part in word.split("-"):
-        if part[:1].isupper() and len(fold(part)) > 2:
-            parts.append((fold(part), offset, _without_possessive(text, offset, offset + len(part))))
+    for part in pieces:
+        parts.append((fold(part), offset, _without_possessive(text, offset, offset + len(part))))
         offset += len(part) + 1
-    return parts or [(fold(word), start, _without_possessive(text, start, start + len(word)))]
+    return parts
 
 
 def _without_possessive(text: str, start: int, end: int) -> int:
@@ -164,13 +196,23 @@ def topic_words(question: str) -> list[str]:
     >>> topic_words("What was agreed about the Serbian lithium mine in early-April 2024?")
     ['lithium', 'mine']
     """
-    words = (w for w in _LOWER_WORD.findall(question) if len(w) > 2)
+    words = (w for w in _LOWER_WORD.findall(question) if len(w) > 2 and not w.isdigit())
     return list(dict.fromkeys(w for w in words if w not in STOPWORDS | _GENERIC | QUESTION_WORDS))
 
 
 _ABOUT = re.compile(
     r"\b(?:about|on|regarding|concerning|over)\s+(.+?)(?=\s(?:with|in|at|during|when|between|from|to|by|for|after|before)\b|[?,.;]|$)"
 )
+
+
+def names_asked_about(question: str) -> set[str]:
+    """The names (:func:`name_spans`) in what the question asks *about*: its subject, not a party.
+
+    >>> sorted(names_asked_about("What did the Secretary and Kuleba say about Eurovision?"))
+    ['eurovision']
+    """
+    clauses = [m.span(1) for m in _ABOUT.finditer(question)]
+    return {key for start, _, key in name_spans(question) if any(a <= start < b for a, b in clauses)}
 
 
 def asked_about(question: str) -> list[str]:

@@ -14,10 +14,10 @@ every writer (extractive, local model, OpenAI-compatible server), before any wri
    :data:`MIN_RELEVANCE` against the question (0.6 × cosine + 0.4 × its chunk's score + 0.2 ×
    word overlap, :func:`rag.answer.passages.rank_sentences`).
 3. **Subject**. A distinctive word of the question's subject (rare in the archive, "lithium":
-   :class:`rag.answer.unmentioned.SubjectCheck`) that no such document mentions in any spelling is reported:
-   when the documents still answer clearly (best sentence at least :data:`CLEAR_RELEVANCE`) or
-   cover another of its distinctive words, the answer is **partial** ("The sources do not
-   mention “X”.", then what they do say); otherwise the question is **declined**.
+   :class:`rag.answer.unmentioned.SubjectCheck`) that the documents naming the most of its names
+   do not mention in any spelling is reported: when they cover another of its distinctive words
+   the answer is **partial** ("The sources do not mention “X”.", then what they do say);
+   otherwise the question is **declined**.
 
 A decline always says why and shows the three closest documents, so the official can rephrase
 or check them. The thresholds are calibrated on the development questions
@@ -30,11 +30,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rag.answer.facts import ROLES
-from rag.search.names import fold, named_near, names_in
+from rag.search.names import fold, named_at, named_near, names_in
 
 MIN_COVERAGE = 0.5  # a document names at least this share of the question's names
-MIN_RELEVANCE = 0.40  # the best sentence's score below which nothing answers the question
-CLEAR_RELEVANCE = 0.55  # at or above it, a subject word the documents lack makes a partial answer
+MIN_RELEVANCE = 0.50  # best sentence score below which nothing answers (calibrated: docs/evaluation.md)
 CLOSEST = 3
 
 
@@ -51,6 +50,8 @@ class DocumentEvidence:
     names: frozenset[str] = frozenset()  # the question's names it names, any spelling
     roles: frozenset[str] = frozenset()  # the roles asked without a name that it names
     acting: bool = True  # names whose contact it is near a counterpart (True when no one is)
+    prominent: frozenset[str] = frozenset()  # the names it gives in its title, opening, or more than once
+    contacts: frozenset[str] = frozenset()  # contacts it reports with the counterparts: call, meeting, exchange
 
     def card(self) -> dict:
         """What a source card shows of a document that was not cited (a closest document)."""
@@ -88,7 +89,8 @@ def gather(query, documents: list[tuple[str, dict]], document_text: Callable[[st
     counterparts = (set(query.titled) - acting) or (terms - acting)
     evidence = []
     for rank, (doc_id, meta) in enumerate(documents):
-        text = f"{meta.get('title', '')}\n{document_text(doc_id)}"
+        body = document_text(doc_id)
+        text = f"{meta.get('title', '')}\n{body}"
         named = frozenset(names_in(text, terms)) if terms else frozenset()
         folded = " ".join(fold(text).split()) if asked_roles else ""
         roles = frozenset(r for r in asked_roles if _names_role(r, folded))
@@ -106,9 +108,122 @@ def gather(query, documents: list[tuple[str, dict]], document_text: Callable[[st
                 names=named,
                 roles=roles,
                 acting=in_contact,
+                prominent=frozenset(n for n in named if _prominent(text, n)),
+                contacts=reported_contacts(text, _anchors(query) & named) if query.contact else frozenset(),
             )
         )
     return evidence
+
+
+OPENING = 1000  # characters: a name in a document's title or first paragraph is what it is about
+CONTACT_WINDOW = 250  # characters either side of a counterpart's name where a contact is reported
+
+
+def _anchors(query) -> set[str]:
+    """The names a contact must be reported with: the people named with a title, else the
+    question's names other than whose contact it is."""
+    strong = set(query.strong_names)
+    return (set(query.titled) - set(query.acting)) & strong or (strong - set(query.acting)) or strong
+
+
+def reported_contacts(text: str, anchors: set[str]) -> frozenset[str]:
+    """The kinds of contact ``text`` reports within :data:`CONTACT_WINDOW` of one of ``anchors``:
+    "call", "meeting", "exchange" (discussed, spoke, talks: either).
+
+    >>> sorted(reported_contacts("Secretary Blinken spoke by phone with Foreign Minister Kuleba.", {"kuleba"}))
+    ['call', 'exchange']
+    >>> reported_contacts("Asked about Maduro, the spokesperson declined to comment on Venezuela.", {"maduro"})
+    frozenset()
+    """
+    from rag.search.query import _CALL, _EXCHANGE, _MEETING
+
+    lowered = fold(text)
+    kinds = set()
+    for name in anchors:
+        for at in named_at(lowered, name, text):
+            window = lowered[max(0, at - CONTACT_WINDOW) : at + CONTACT_WINDOW]
+            kinds |= {
+                k for k, p in (("call", _CALL), ("meeting", _MEETING), ("exchange", _EXCHANGE)) if p.search(window)
+            }
+            if len(kinds) == 3:
+                return frozenset(kinds)
+    return frozenset(kinds)
+
+
+def _reports_asked_contact(query, evidence: DocumentEvidence) -> bool:
+    """Whether a document reports the contact asked about: a meeting is not a call, and a
+    question about what two sides discussed needs a document reporting that they did."""
+    if not query.contact or not _anchors(query):
+        return True
+    if query.contact == "any":
+        return bool(evidence.contacts)
+    other = "meeting" if query.contact == "call" else "call"
+    return query.contact in evidence.contacts or ("exchange" in evidence.contacts and other not in evidence.contacts)
+
+
+def _prominent(text: str, name: str) -> bool:
+    """Whether ``text`` (title and body) names ``name`` early (title or opening) or more than once:
+    a document that mentions a counterpart once in passing does not report on them."""
+    lowered = fold(text)
+    places = named_at(lowered, name, text)
+    first = next(places, None)
+    return first is not None and (first < OPENING or next(places, None) is not None)
+
+
+def by_usage(query, texts: list[str]):
+    """The query with the names the documents settle: a word the question capitalises only because
+    it opens a sentence ("Besides …", "Trace …") is no name when the documents write it in lower
+    case, and a lower-case word of a hasty question ("trump call w erdogan") is a name when they
+    only ever capitalise it.
+
+    >>> from datetime import date
+    >>> from rag.search.query import understand
+    >>> text = "Trump met Erdogan. Besides trade, they discussed Syria; besides, said Trump, with Trump's aides."
+    >>> q = by_usage(understand("Besides Ukraine, what did trump and Erdogan discuss?", date(2020, 1, 1)), [text])
+    >>> q.strong_names, q.subjects
+    (('ukraine', 'erdogan', 'trump'), ())
+    """
+    from dataclasses import replace
+
+    joined = "\n".join(texts)
+    uncertain = {n for n in query.uncertain if _capitalised(joined, n) > _lower(joined, n)}
+    dropped = set(query.uncertain) - uncertain
+    promoted = [w for w in query.subjects if _capitalised(joined, w) >= 2 and not _lower(joined, w)]
+    if promoted:  # "and kristersson?": a counterpart of its own, not the previous question's
+        dropped |= set(query.carried_names)
+    # "Qin Gang" is not "gang": a last name the documents use as an ordinary word is matched whole
+    phrases = {
+        n: fold(query.surfaces[n])
+        for n in query.names
+        if " " in query.surfaces.get(n, "").strip() and " " not in n and _lower(joined, n) > _capitalised(joined, n)
+    }
+    names = tuple(phrases.get(n, n) for n in query.names if n not in dropped) + tuple(promoted)
+    return replace(
+        query,
+        names=names,
+        titled=tuple(phrases.get(n, n) for n in query.titled),
+        acting=tuple(phrases.get(n, n) for n in query.acting),
+        surfaces={
+            **query.surfaces,
+            **{phrases[n]: query.surfaces[n] for n in phrases},
+            **{w: w.capitalize() for w in promoted},
+        },
+        uncertain=(),
+        subjects=tuple(w for w in query.subjects if w not in promoted),
+    )
+
+
+def _capitalised(text: str, word: str) -> int:
+    """Times ``text`` writes ``word`` capitalised where a sentence does not start."""
+    import re
+
+    return len(re.findall(rf"(?<![.!?:\n]\s)(?<!^)\b{re.escape(word.capitalize())}\b", text))
+
+
+def _lower(text: str, word: str) -> int:
+    import re
+
+    return len(re.findall(rf"\b{re.escape(word.lower())}\b", text))
 
 
 def _names_role(role: str, folded: str) -> bool:
@@ -119,35 +234,70 @@ def _names_role(role: str, folded: str) -> bool:
 
 def supporting(query, evidence: list[DocumentEvidence]) -> tuple[list[DocumentEvidence], str]:
     """The documents that can support an answer about the question's counterparts, and, when
-    there are none, why (naming what no document names)."""
-    terms, roles = set(query.names), set(query.roles)
+    there are none, why (naming what no document names).
+
+    A document supports when it names at least half of the question's names (acronyms, capitals
+    and words that may be ordinary aside), one of them prominently (:func:`_prominent`), one of the
+    people the question names with a title if it does, an asked role, whose contact it is, and
+    the contact asked about (:func:`_reports_asked_contact`). Together they name every name, but
+    for a question about three or more (":func:`unnamed`").
+    """
+    terms, roles = set(query.strong_names), set(query.roles)
+    titled = set(query.titled) - set(query.acting)
     kept = [
         e
         for e in evidence
-        if (not terms or len(e.names) >= MIN_COVERAGE * len(terms)) and (not roles or e.roles) and e.acting
+        if (not terms or len(e.names & terms) >= MIN_COVERAGE * len(terms))
+        and (not terms or e.prominent & terms)
+        and (not titled or e.names & titled)
+        and (not roles or e.roles)
+        and e.acting
+        and _reports_asked_contact(query, e)
     ]
     if not kept:
         return [], _why_none(query, evidence)
-    named = set().union(*(e.names for e in kept))
-    if named != terms:
-        return [], f"no document in scope names {_listed(query, terms - named)} together with the rest"
+    missing = terms - set().union(*(e.names for e in kept))
+    if missing and (missing != unnamed(query, kept)):
+        return [], f"no document in scope names {_listed(query, missing)} together with the rest"
     if set().union(*(e.roles for e in kept)) != roles:
         return [], f"no document in scope names the {_listed(query, roles - set().union(*(e.roles for e in kept)))}"
     return kept, ""
 
 
+def unnamed(query, kept: list[DocumentEvidence]) -> set[str]:
+    """The names no supporting document names, when the rest can still be answered: a question
+    about three or more people and places ("the Secretary's call and Jake Sullivan's call with
+    Moldova's President") whose documents name all but a third of them, none of them someone it
+    names with a title nor what it asks about ("… about Eurovision"). The answer is then
+    partial, saying whom the sources do not mention."""
+    terms = set(query.strong_names)
+    missing = terms - set().union(*(e.names for e in kept)) if kept else terms
+    essential = (set(query.titled) - set(query.acting)) | set(query.topics)
+    if len(terms) >= 3 and len(missing) <= len(terms) / 3 and not missing & essential:
+        return missing
+    return set()
+
+
 def _why_none(query, evidence: list[DocumentEvidence]) -> str:
     if not evidence:
         return "no document in scope matches it"
-    terms = set(query.names)
+    terms = set(query.strong_names)
     named = set().union(*(e.names for e in evidence))
     if terms - named:
         return f"no document in scope names {_listed(query, terms - named)}"
     if query.acting and not any(e.acting for e in evidence):
         who = _listed(query, set(query.acting))
         return f"no document in scope reports a contact of {who} with {_listed(query, terms - set(query.acting))}"
+    titled = set(query.titled) - set(query.acting)
+    if titled and not any(e.names & titled for e in evidence):
+        return f"no document in scope names {_listed(query, titled)}"
     if query.roles and not any(e.roles for e in evidence):
         return f"no document in scope names the {_listed(query, set(query.roles))}"
+    if terms and not any(e.prominent & terms for e in evidence):
+        return f"the documents in scope mention {_listed(query, terms)} only in passing"
+    if query.contact and not any(_reports_asked_contact(query, e) for e in evidence):
+        asked = {"call": "a call", "meeting": "a meeting", "any": "a contact"}[query.contact]
+        return f"no document in scope reports {asked} with {_listed(query, _anchors(query))}"
     return f"no document in scope names {_listed(query, terms)} together"
 
 
@@ -159,22 +309,36 @@ def _listed(query, keys: set[str]) -> str:
 def decide(query, evidence: list[DocumentEvidence], best_scores: dict[str, float], subjects) -> Decision:
     """The outcome for a question: ``best_scores`` is each document's best sentence score;
     ``subjects`` (a :class:`rag.answer.unmentioned.SubjectCheck`) says which subject words are
-    distinctive and which no supporting document mentions."""
+    distinctive and which no supporting document mentions.
+
+    The subject is looked for in the supporting documents that name the most of the question's
+    names: a news story naming Lula and coffee does not make the readout of Biden's talks with
+    Lula one about coffee.
+    """
     closest = [e.card() for e in evidence[:CLOSEST]]
     kept, why = supporting(query, evidence)
     if not kept:
         return Decision("decline", why, closest=closest)
     scored = {e.doc_id: best_scores[e.doc_id] for e in kept if e.doc_id in best_scores}
     best = max(scored.values(), default=0.0)
-    if best < MIN_RELEVANCE:
-        return Decision("decline", "the closest documents do not address what it asks", closest=closest)
     words = list(query.subjects)
-    missing = tuple(subjects.absent(words, set(scored))) if words else ()
-    if not missing:
-        return Decision("answer", "", frozenset(scored))
-    covered = set(subjects.distinctive(words)) - set(missing)
-    if best < CLEAR_RELEVANCE and not covered:
-        about = _listed(query, set(query.names)) if query.names else "it"
+    missing = tuple(subjects.absent(words, _most_named(query, kept, scored))) if words and scored else ()
+    covered = set(subjects.distinctive(words)) - set(missing) if missing else set()
+    if missing and not covered:  # the subject itself is what the documents lack: say so first
+        about = _listed(query, set(query.strong_names)) if query.strong_names else "it"
         named = " or ".join(f"“{w}”" for w in missing)
         return Decision("decline", f"none of the documents on {about} mentions {named}", closest=closest)
-    return Decision("partial", "", frozenset(scored), closest=closest, missing=missing)
+    if best < MIN_RELEVANCE:
+        return Decision("decline", "the closest documents do not address what it asks", closest=closest)
+    people = tuple(query.surfaces.get(n, n) for n in sorted(unnamed(query, kept)))
+    if missing or people:
+        return Decision("partial", "", frozenset(scored), closest=closest, missing=people + missing)
+    return Decision("answer", "", frozenset(scored))
+
+
+def _most_named(query, kept: list[DocumentEvidence], scored: dict[str, float]) -> set[str]:
+    """The scored supporting documents that name the most of the question's names."""
+    terms = set(query.strong_names)
+    candidates = [e for e in kept if e.doc_id in scored]
+    most = max((len(e.names & terms) for e in candidates), default=0)
+    return {e.doc_id for e in candidates if len(e.names & terms) == most}

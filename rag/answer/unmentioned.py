@@ -23,7 +23,7 @@ from __future__ import annotations
 from rag.lexical import topic_words
 from rag.search.names import fold, similar_name
 
-RARE = 1 / 3000  # a topic word in at most this share of the archive's chunks is a subject of its own
+RARE = 1 / 1000  # a subject word in at most this share of the archive's chunks is a subject of its own (calibrated)
 MIN_CHUNKS = 3000  # below this an archive's counts tell a subject from a paraphrase no better than chance
 
 
@@ -34,8 +34,8 @@ class SubjectCheck:
     "behaviour" is in a readout that writes "behavior" (:func:`rag.search.names.similar_name`).
     """
 
-    def __init__(self, keyword, document_text=None, min_chunks: int | None = None):
-        self.keyword, self.document_text = keyword, document_text
+    def __init__(self, keyword, document_text=None, min_chunks: int | None = None, rare: float = RARE):
+        self.keyword, self.document_text, self.rare = keyword, document_text, rare
         self.min_chunks = MIN_CHUNKS if min_chunks is None else min_chunks
 
     def checks(self) -> bool:
@@ -46,14 +46,14 @@ class SubjectCheck:
         if not words or not self.checks():
             return []
         shares = self.keyword.shares(words)
-        return [w for w in words if shares.get(w, 0.0) <= RARE]
+        return [w for w in words if shares.get(w, 0.0) <= self.rare]
 
     def absent(self, words: list[str], doc_ids: set[str]) -> list[str]:
         """The distinctive words that none of ``doc_ids`` mentions, in any spelling."""
         if not words or not doc_ids or not self.checks():
             return []
         absent = self.keyword.absent(words, doc_ids)
-        missing = [word for word, share in absent.items() if share <= RARE]
+        missing = [word for word, share in absent.items() if share <= self.rare]
         if missing and self.document_text is not None:
             vocabulary = {w for d in doc_ids for w in _words(fold(self.document_text(d)))}
             missing = [w for w in missing if not any(similar_name(fold(w), v) for v in vocabulary if v[:1] == w[:1])]

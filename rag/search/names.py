@@ -7,11 +7,13 @@ answer, so matching here allows the variants a reader would:
 
 - **Countries** come from countryinfo's table (MIT): names, other spellings and demonyms, plus
   the abbreviations diplomats use (``US``, ``DPRK``, ``UAE``). Forms must match exactly after
-  transliteration: "Austria" is never "Australia" (fuzzy ratio 88).
+  transliteration: "Austria" is never "Australia" (one letter different in nine).
 - **People** are matched on the last word of their name, equal after transliteration (anyascii:
-  "Vučić" = "Vucic") or, for names of five letters or more, within a rapidfuzz ratio of 88:
-  "Aliev" ~ "Aliyev" (91), "Zelensky" ~ "Zelenskyy" (94); not "Vucic" ~ "Vucevic" (83), who is
-  another man, and never short names ("Ruto" is not "Rutte").
+  "Vučić" = "Vucic") or with the same first letter and a few letters different (rapidfuzz's
+  Levenshtein distance: one for names of five to seven letters, two up to eleven, three beyond):
+  "Aliev" ~ "Aliyev", "Zelensky" ~ "Zelenskyy", "Wickramasinghe" ~ "Wickremesinghe",
+  "Zurabishvili" ~ "Zourabichvili"; not "Vucic" ~ "Vucevic" (two letters in five), who is another
+  man, and never short names ("Ruto" is not "Rutte").
 - **Titles** typed as abbreviations or described ("PM", "SecState", "FM", "head of state", "top
   diplomat") are written out by :func:`expand` before anything else reads the question.
 
@@ -34,10 +36,14 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from anyascii import anyascii
-from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
-FUZZY_RATIO = 88  # rapidfuzz ratio for a person's name spelled another way (see the module docstring)
-FUZZY_MIN_LENGTH = 5
+FUZZY_MIN_LENGTH = 5  # shorter names must match exactly ("Ruto" is not "Rutte")
+
+
+def _edits_allowed(length: int) -> int:
+    """Letters a name of ``length`` may differ by and still be the same name spelled otherwise."""
+    return 0 if length < FUZZY_MIN_LENGTH else 1 if length < 8 else 2 if length < 12 else 3
 
 
 def fold(text: str) -> str:
@@ -66,11 +72,20 @@ _EXPANSIONS: list[tuple[str, str]] = [
     (r"\bfm\b", "Foreign Minister"),
     (r"\bpms\b", "Prime Ministers"),
     (r"\bpm\b", "Prime Minister"),
-    (r"\bnsa\b", "National Security Advisor"),
+    (r"\bpdnsa\b", "Principal Deputy National Security Advisor"),
+    (r"\bnsa\b(?=\s+(?-i:[A-Z])|'s\b|\s+and\b)", "National Security Advisor"),
+    (r"\bdpms?\b", "Deputy Prime Minister"),
+    (r"\bdep\.? ?sec\b\.?", "Deputy Secretary"),
+    (r"\bsec\b\.?(?=\s+[A-Z])", "Secretary"),
+    (r"\bmsgs?\b", "message"),
+    (r"\badmin\b", "administration"),
+    (r"\becon\b", "economic"),
+    (r"\balu\b", "aluminum"),
     (r"\bmfa\b", "Foreign Ministry"),
     (r"\bunsc\b", "UN Security Council"),
     (r"\bunga\b", "UN General Assembly"),
     (r"\bpres\b\.?", "President"),
+    (r"\bpresidents\b|\bprez\b", "President"),
     (r"\bamb\b\.?", "Ambassador"),
     (r"\bmin\b\.?", "Minister"),
     (r"\bdep\b\.?", "Deputy"),
@@ -87,14 +102,22 @@ _EXPANSION_PATTERNS = [(re.compile(pattern, re.I), text) for pattern, text in _E
 
 def expand(question: str) -> str:
     """The question with officials' abbreviations and descriptions of titles written out."""
-    for pattern, text in _EXPANSION_PATTERNS:
+    for pattern, text in _EXPANSION_PATTERNS + _INITIAL_PATTERNS:
         question = pattern.sub(text, question)
     return question
 
 
 # Forms countryinfo lacks or spells otherwise; two- and three-letter forms count only in capitals.
+# Leaders officials call by their initials.
+_INITIALS = [
+    (r"\bAMLO\b", "López Obrador"),
+    (r"\bMBS\b", "Mohammed bin Salman"),
+    (r"\bMBZ\b", "Mohamed bin Zayed"),
+]
+_INITIAL_PATTERNS = [(re.compile(pattern, re.I), text) for pattern, text in _INITIALS]
+
 _ALIASES = {
-    "united states": ["us", "u.s", "u.s.", "usa", "u.s.a.", "america", "united states of america"],
+    "united states": ["us", "u.s", "u.s.", "usa", "u.s.a.", "america", "american", "americans"],
     "united kingdom": ["uk", "u.k.", "britain", "great britain", "brits"],
     "united arab emirates": ["uae", "emirates", "emirati"],
     "north korea": ["dprk", "n. korea"],
@@ -113,17 +136,25 @@ _ALIASES = {
     "israel": ["israelis"],
     "palestine": ["palestinians", "palestinian territories", "west bank", "gaza"],
 }
+_CAPITALS = {"pristina": "kosovo", "washington": "united states"}  # capitals countryinfo lacks or spells otherwise
 _CAPITALS_ONLY = 3  # forms this short ("US", "UAE") are words in lower case ("us") unless capitalised
+
+
+@lru_cache(maxsize=1)
+def _countries() -> list[dict]:
+    """countryinfo's records, most populous first: a form two entries claim ("American", "Chinese")
+    belongs to the larger country, not to the Northern Mariana Islands or Macau."""
+    import countryinfo
+
+    records = [country.info() for country in countryinfo.all_countries()]
+    return sorted(records, key=lambda info: -(info.get("population") or 0))
 
 
 @lru_cache(maxsize=1)
 def _country_table() -> dict[str, str]:
     """Folded form → the country's key (its folded name), from countryinfo plus :data:`_ALIASES`."""
-    import countryinfo
-
     table: dict[str, str] = {}
-    for country in countryinfo.all_countries():
-        info = country.info()
+    for info in _countries():
         key = fold(info["name"]).removeprefix("the ")
         forms = [info["name"], *(info.get("altSpellings") or []), *str(info.get("demonym") or "").split(",")]
         for form in forms:
@@ -134,6 +165,26 @@ def _country_table() -> dict[str, str]:
         for form in forms:
             table[form] = key
     return table
+
+
+@lru_cache(maxsize=1)
+def _capital_table() -> dict[str, str]:
+    """Folded capital city → its country's key: "Pristina's premier" is Kosovo's."""
+    table: dict[str, str] = {}
+    for info in _countries():
+        capital = info.get("capital")
+        if isinstance(capital, str) and len(capital) > _CAPITALS_ONLY:
+            table.setdefault(fold(capital), fold(info["name"]).removeprefix("the "))
+    return table | _CAPITALS
+
+
+def capital_of(word: str) -> str | None:
+    """The country whose capital ``word`` is, if it is one.
+
+    >>> capital_of("Pristina"), capital_of("Beijing"), capital_of("Biden")
+    ('kosovo', 'china', None)
+    """
+    return _capital_table().get(fold(word))
 
 
 def country_key(phrase: str) -> str | None:
@@ -149,7 +200,7 @@ def country_key(phrase: str) -> str | None:
     return table.get(folded) or table.get(folded.rstrip("s") if folded.endswith("ns") else "")
 
 
-_TOKEN = re.compile(r"[A-Za-zÀ-ž][\w'’.\-]*")
+_TOKEN = re.compile(r"[A-Za-zÀ-ž][\w'’.]*")  # "US-China" is two countries; "Bosnia-Herzegovina" one phrase
 
 
 def countries_in(text: str, longest: int = 4) -> list[tuple[int, int, str]]:
@@ -229,25 +280,31 @@ def same_name(term: str, word: str) -> bool:
 
 
 def similar_name(term: str, word: str) -> bool:
-    """A person's name spelled another way: equal, an adjective of it, or (five letters or
-    more, same first letter) within :data:`FUZZY_RATIO`.
+    """A person's name spelled another way: equal, an adjective of it, or with the same first
+    letter and at most :func:`_edits_allowed` letters different.
 
     >>> [similar_name("aliev", w) for w in ("aliyev", "aliyeva", "alieva")]
     [True, False, True]
     >>> similar_name("vucic", "vucevic"), similar_name("ruto", "rutte"), similar_name("zelensky", "zelenskyy")
     (False, False, True)
+    >>> similar_name("wickramasinghe", "wickremesinghe"), similar_name("zurabishvili", "zourabichvili")
+    (True, True)
     """
     if same_name(term, word):
         return True
-    if min(len(term), len(word)) < FUZZY_MIN_LENGTH or term[0] != word[0]:
+    if term[0] != word[0]:
         return False
-    return fuzz.ratio(term, word) >= FUZZY_RATIO
+    allowed = _edits_allowed(min(len(term), len(word)))
+    return allowed > 0 and Levenshtein.distance(term, word, score_cutoff=allowed) <= allowed
 
 
 @lru_cache(maxsize=4096)
 def _prefix_pattern(term: str) -> re.Pattern:
-    """Words that start like ``term`` (its first two letters): candidates for :func:`similar_name`."""
-    return re.compile(rf"(?<![\w]){re.escape(term[:2])}[a-z'\-]*")
+    """Words that start like ``term`` (its first letter, two for short names), or hyphenated
+    words with a part that does ("al-Alimi" for "Alimi"): candidates for :func:`similar_name`
+    ("Zourabichvili" for "Zurabishvili")."""
+    start = re.escape(term[: 1 if _edits_allowed(len(term)) else 2])
+    return re.compile(rf"(?<![\w])(?:{start}[a-z'\-]*|[a-z']+-{start}[a-z'\-]*)")
 
 
 _POSSESSIVE = re.compile(r"'s?$")
@@ -271,7 +328,7 @@ def named_at(lowered: str, term: str, original: str = "") -> Iterator[int]:
         return
     for match in _prefix_pattern(term).finditer(lowered):
         word = _POSSESSIVE.sub("", match.group(0)).strip("-'")
-        if similar_name(term, word) or ("-" in word and similar_name(term, word.split("-")[0])):
+        if similar_name(term, word) or ("-" in word and any(similar_name(term, p) for p in word.split("-") if p)):
             yield match.start()
 
 

@@ -63,12 +63,22 @@ class Query:
     roles: tuple[str, ...] = ()  # roles named without a name: "foreign minister"
     acting: tuple[str, ...] = ()  # whose contact it is: "biden" in "President Biden's call"
     titled: tuple[str, ...] = ()  # people named with a title: "ruto" in "Kenya's President Ruto"
+    uncertain: tuple[str, ...] = ()  # names that may be ordinary words ("Besides", a sentence's first word)
+    weak: tuple[str, ...] = ()  # acronyms ("SOF", "PLC") and capitals ("Pristina's premier"): often not written
+    carried_names: tuple[str, ...] = ()  # the names a follow-up took from the previous question
+    topics: tuple[str, ...] = ()  # names in what it asks about ("… about Eurovision"): its subject, not a party
+    contact: str = ""  # the contact asked about: "call", "meeting", "any" (what two sides discussed) or ""
     kind: str = "single"  # single | list | latest
     subjects: tuple[str, ...] = ()  # lower-case words of what it is about
     standalone: str = ""  # the question with what carried over written in: searched, and asked of a model
     carried: tuple[str, ...] = ()  # what a follow-up took from the previous question, as shown
     period_words: str = ""  # the words of ``standalone`` that state its period
     answer_year: int | None = None  # the year the answer to it spoke of (its documents' dates)
+
+    @property
+    def strong_names(self) -> tuple[str, ...]:
+        """The names a document must name to answer: not acronyms, not words that may be ordinary."""
+        return tuple(n for n in self.names if n not in self.weak and n not in self.uncertain)
 
     @property
     def text(self) -> str:
@@ -96,8 +106,8 @@ def understand(question: str, as_of: date, previous: Query | None = None) -> Que
     """The question as a :class:`Query`; a follow-up of ``previous`` is read in its context."""
     from rag.answer.facts import actor_roles, titled_people
     from rag.answer.listing import is_list_question
-    from rag.lexical import key_terms, name_spans, topic_words
-    from rag.search.names import country_key, expand
+    from rag.lexical import key_terms, name_spans, names_asked_about, topic_words, uncertain_names
+    from rag.search.names import capital_of, country_key, expand
 
     expanded = expand(question)
     follow = previous is not None and is_follow_up(question)
@@ -116,12 +126,43 @@ def understand(question: str, as_of: date, previous: Query | None = None) -> Que
         roles=tuple(r.removeprefix("role:") for r in actor_roles(expanded)),
         acting=tuple(titled_people(expanded, possessive=True)),
         titled=tuple(titled_people(expanded)),
+        uncertain=tuple(uncertain_names(expanded) & set(names)),
+        weak=tuple(k for k in names if (surfaces.get(k, "").isupper() and not country_key(k)) or capital_of(k)),
+        contact=contact_kind(expanded),
+        topics=tuple(names_asked_about(expanded)),
         kind=kind,
-        subjects=tuple(w for w in topic_words(expanded) if not country_key(w)),
+        subjects=tuple(
+            w for w in topic_words(expanded) if not country_key(w) and w not in scope.phrase.lower().split()
+        ),
         standalone=expanded,
         period_words=scope.phrase if scope.phrase in expanded else "",
     )
     return carry_over(previous, query) if follow and previous else query
+
+
+# "call" as a contact, not "called off", "a call for restraint", "called on Russia"
+_CALL = re.compile(r"\b(?:calls?(?!\s+(?:for|on|off|upon)\b)|phone[ds]?|telephone[ds]?|phoned|by phone)\b", re.I)
+_MEETING = re.compile(
+    r"\b(?:met|meet(?:s|ing|ings)?|in[- ]person|face[- ]to[- ]face|visit(?:s|ed|ing)?|hosted|trip|sat down)\b", re.I
+)
+
+
+_EXCHANGE = re.compile(r"\b(?:discuss(?:ed|es|ing)?|talk(?:s|ed)?|spoke|speak|conversation|exchang(?:e|ed))\b", re.I)
+
+
+def contact_kind(text: str) -> str:
+    """The kind of contact a text speaks of: "call", "meeting", "any" (sides that discussed or
+    spoke, either way), or "" for none.
+
+    >>> contact_kind("What did they discuss by phone?"), contact_kind("When Blinken met Deuba in person")
+    ('call', 'meeting')
+    >>> contact_kind("What did Blinken and Kuleba discuss?"), contact_kind("What was said about grain?")
+    ('any', '')
+    """
+    call, meeting = bool(_CALL.search(text)), bool(_MEETING.search(text))
+    if call != meeting:
+        return "call" if call else "meeting"
+    return "any" if call or _EXCHANGE.search(text) else ""
 
 
 def is_follow_up(question: str) -> bool:
@@ -145,14 +186,18 @@ def carry_over(previous: Query, new: Query) -> Query:
     carried: list[str] = []
     names, surfaces = new.names, dict(new.surfaces)
     someone = _names_someone(new)
+    carried_names: tuple[str, ...] = ()
     if not someone:  # no new counterpart (an acronym such as "LNG" is a subject): the previous ones stay
         names = tuple(dict.fromkeys(previous.names + new.names))
         surfaces = {**previous.surfaces, **surfaces}
         carried += [previous.surfaces.get(n, n) for n in previous.names]
+        carried_names = previous.names
     roles = new.roles or (previous.roles if not someone or not new.acting else ())
     carried += list(previous.roles) if previous.roles and not new.roles else []
     acting = new.acting or (previous.acting if not someone else ())
     titled = new.titled if someone else tuple(dict.fromkeys(previous.titled + new.titled))
+    uncertain = new.uncertain if someone else tuple(dict.fromkeys(previous.uncertain + new.uncertain))
+    weak = new.weak if someone else tuple(dict.fromkeys(previous.weak + new.weak))
     scope, period_words = new.scope, previous.period_words
     if new.scope.since or new.scope.until:
         period_words = _period_words(new.scope)
@@ -180,11 +225,15 @@ def carry_over(previous: Query, new: Query) -> Query:
         roles=roles,
         acting=acting,
         titled=titled,
+        uncertain=uncertain,
+        weak=weak,
+        contact=new.contact or (previous.contact if not someone else ""),
         scope=scope,
         kind=kind,
         subjects=new.subjects or previous.subjects,
         standalone=standalone,
         carried=tuple(dict.fromkeys(carried)),
+        carried_names=carried_names,
         period_words=period_words,
     )
 
