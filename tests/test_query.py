@@ -146,3 +146,22 @@ def test_a_question_that_stands_alone_is_not_read_as_a_follow_up():
     first = understand("What did Blinken and Kuleba discuss in July 2022?", AS_OF)
     second = understand("What did the Secretary discuss with Kenya's President Ruto in June 2022?", AS_OF, first)
     assert second.names == ("kenya", "ruto") and not second.carried
+
+
+def test_after_that_starts_where_the_previous_period_ends():
+    first = understand("What came out of Blinken's May 2022 meeting with Turkish FM Cavusoglu?", AS_OF)
+    later = understand("Any contact with him after that?", AS_OF, first)
+    assert later.scope.range() == (date(2022, 6, 1), AS_OF) and later.names == first.names
+
+
+def test_a_follow_up_asking_for_another_kind_of_contact_says_so():
+    first = understand("Brief me on Blinken's face-to-face meeting with Pakistan's FM Bhutto in May 2022", AS_OF)
+    call = understand("And the latest call between them?", AS_OF, first)
+    assert call.contact == "call" and "meeting" not in call.text and call.kind == "latest"
+
+
+def test_in_a_chat_a_bare_month_is_in_the_year_under_discussion():
+    first = understand("What did Pompeo say about Venezuela in late February 2019?", AS_OF)
+    question = "after guaido's move at the end of april, what did pompeo claim maduro was about to do?"
+    later = understand(question, AS_OF, first)
+    assert later.scope.range() == (date(2019, 4, 21), date(2019, 4, 30))

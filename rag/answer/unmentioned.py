@@ -31,7 +31,9 @@ class SubjectCheck:
     """Which of a question's subject words are distinctive, and which no given document mentions.
 
     ``document_text`` (optional) lets a word the documents spell otherwise count as mentioned:
-    "behaviour" is in a readout that writes "behavior" (:func:`rag.search.names.similar_name`).
+    "behaviour" is in a readout that writes "behavior" (:func:`rag.search.names.similar_name`),
+    and a word the archive never uses that starts a word of theirs is its abbreviation ("econ",
+    "sanc", "mil" typed in haste).
     """
 
     def __init__(self, keyword, document_text=None, min_chunks: int | None = None, rare: float = RARE):
@@ -56,14 +58,27 @@ class SubjectCheck:
         missing = [word for word, share in absent.items() if share <= self.rare]
         if missing and self.document_text is not None:
             vocabulary = {w for d in doc_ids for w in _words(fold(self.document_text(d)))}
-            missing = [w for w in missing if not any(similar_name(fold(w), v) for v in vocabulary if v[:1] == w[:1])]
+            missing = [w for w in missing if not _spelled_otherwise(fold(w), absent[w], vocabulary)]
         return missing
+
+
+def _spelled_otherwise(word: str, share: float, vocabulary: set[str]) -> bool:
+    """Whether the documents' words include ``word`` spelled otherwise, or, for a word the archive
+    never uses (``share`` 0), one it abbreviates.
+
+    >>> _spelled_otherwise("behaviour", 0.001, {"behavior"}), _spelled_otherwise("econ", 0.0, {"economic"})
+    (True, True)
+    >>> _spelled_otherwise("lithium", 0.0001, {"energy", "lithuania"})
+    False
+    """
+    similar = any(similar_name(word, v) for v in vocabulary if v[:1] == word[:1])
+    return similar or (share == 0 and len(word) >= 3 and any(v.startswith(word) for v in vocabulary))
 
 
 def _words(text: str) -> set[str]:
     import re
 
-    return set(re.findall(r"[a-z]{5,}", text))
+    return set(re.findall(r"[a-z]{3,}", text))
 
 
 def unmentioned(question: str, doc_ids: set[str], keyword, min_chunks: int | None = None) -> list[str]:

@@ -59,7 +59,7 @@ def fold(text: str) -> str:
 _US = r"(?:u\.?s\.?a?|american|america's|washington's|the united states'?)"
 _EXPANSIONS: list[tuple[str, str]] = [
     (rf"\b(?:the\s+)?(?:{_US}\s+top diplomat|top {_US}\s+diplomat|{_US}\s+chief diplomat)", "the Secretary of State"),
-    (r"\b(?:top|chief) (?:diplomat|envoy)", "Foreign Minister"),
+    (r"\b(?:top|chief) diplomat", "Foreign Minister"),
     (r"\bheads? of state\b", "President"),
     (r"\bheads? of government\b|\bpremier\b", "Prime Minister"),
     (r"\bsec(?:retary)?[ .]?state\b", "Secretary of State"),
@@ -94,6 +94,10 @@ _EXPANSIONS: list[tuple[str, str]] = [
     (r"\bmtg\b", "meeting"),
     (r"\bconvo\b", "conversation"),
     (r"\bintl\b", "international"),
+    (r"\bnatl\b", "national"),
+    (r"\basst\b\.?", "Assistant"),
+    (r"(?<!\w)b/w(?!\w)", "between"),
+    (r"\babt\b", "about"),
     (r"(?<!\w)w/(?=\s|$)|(?<!\w)w/(?=\w)|\bw\b(?=\s+\w)", "with"),
     (r"(?<!\w)re:|\bre\b(?=\s+\w)", "about"),
 ]
@@ -136,7 +140,18 @@ _ALIASES = {
     "israel": ["israelis"],
     "palestine": ["palestinians", "palestinian territories", "west bank", "gaza"],
 }
-_CAPITALS = {"pristina": "kosovo", "washington": "united states"}  # capitals countryinfo lacks or spells otherwise
+# Capitals countryinfo lacks or spells otherwise, and the seats of government a country is named by.
+_CAPITALS = {
+    "pristina": "kosovo",
+    "washington": "united states",
+    "kremlin": "russia",
+    "elysee": "france",
+    "downing": "united kingdom",
+    "whitehall": "united kingdom",
+    "zhongnanhai": "china",
+    "pentagon": "united states",
+}
+_LOWER_CASE_CODES = frozenset(["uae", "drc", "prc", "rok", "ksa", "usa"])  # no English word: lower case is typing
 _CAPITALS_ONLY = 3  # forms this short ("US", "UAE") are words in lower case ("us") unless capitalised
 
 
@@ -194,7 +209,8 @@ def country_key(phrase: str) -> str | None:
     """
     folded = " ".join(fold(phrase).strip(" .,;:?!").split())
     folded = re.sub(r"'s?$", "", folded)
-    if len(folded.replace(".", "")) <= _CAPITALS_ONLY and not phrase.replace(".", "").isupper():
+    short = len(folded.replace(".", "")) <= _CAPITALS_ONLY
+    if short and not phrase.replace(".", "").isupper() and folded not in _LOWER_CASE_CODES:
         return None
     table = _country_table()
     return table.get(folded) or table.get(folded.rstrip("s") if folded.endswith("ns") else "")

@@ -44,9 +44,13 @@ from rag.dates import DateScope, parse_scope
 
 # A question that leans on the one before: starts like a continuation, points back, or is short.
 _FOLLOW_UP = re.compile(
-    r"^\s*(and|but|also|what about|how about|then|same|ok|okay)\b|\b(it|they|them|that|this|those|he|she|his|her)\b",
+    r"^\s*(and|but|also|what about|how about|then|same|ok|okay)\b"
+    r"|\b(it|its|they|them|their|that|this|those|these|he|him|she|his|her|there|latter|former)\b",
     re.I,
 )
+# A period relative to the previous question's: "after that", "since then", "before that".
+_AFTER_THAT = re.compile(r"\b(?:after (?:that|this|it)|since then|afterwards?|subsequently|later on)\b", re.I)
+_BEFORE_THAT = re.compile(r"\b(?:before (?:that|this|it)|prior to (?:that|this)|earlier on)\b", re.I)
 FOLLOW_UP_WORDS = 6
 
 
@@ -111,7 +115,7 @@ def understand(question: str, as_of: date, previous: Query | None = None) -> Que
 
     expanded = expand(question)
     follow = previous is not None and is_follow_up(question)
-    year = _context_year(previous) if follow and previous else None
+    year = _context_year(previous) if previous else None  # in a chat, "in April" is in the year it is about
     scope = parse_scope(expanded, as_of, year)
     names = tuple(key_terms(expanded))
     surfaces = {key: display_name(key, expanded[s:e]) for s, e, key in reversed(name_spans(expanded))}
@@ -199,7 +203,11 @@ def carry_over(previous: Query, new: Query) -> Query:
     uncertain = new.uncertain if someone else tuple(dict.fromkeys(previous.uncertain + new.uncertain))
     weak = new.weak if someone else tuple(dict.fromkeys(previous.weak + new.weak))
     scope, period_words = new.scope, previous.period_words
-    if new.scope.since or new.scope.until:
+    relative = _relative_period(new.question, previous.scope, new.as_of)
+    if relative is not None:
+        scope = relative
+        period_words = relative.phrase
+    elif new.scope.since or new.scope.until:
         period_words = _period_words(new.scope)
     elif new.scope.latest:
         period_words = "most recently"
@@ -207,7 +215,8 @@ def carry_over(previous: Query, new: Query) -> Query:
         scope = previous.scope
         carried.append(previous.scope.phrase or "latest")
     kind = new.kind if new.kind != "single" else ("single" if new.scope.active else previous.kind)
-    own_words = bool(new.subjects or new.roles or (new.names and not someone))
+    new_contact = new.contact in ("call", "meeting") and new.contact != previous.contact
+    own_words = bool(new.subjects or new.roles or (new.names and not someone) or new_contact)
     if own_words:
         context = [surfaces.get(n, n) for n in names if n not in new.names] + list(roles if not new.roles else [])
         context += [period_words] if period_words else []
@@ -258,6 +267,19 @@ def display_name(key: str, written: str) -> str:
         return written
     small = {"of", "the", "and"}
     return " ".join(w if w in small else w.capitalize() for w in key.split())
+
+
+def _relative_period(question: str, previous: DateScope, as_of: date) -> DateScope | None:
+    """ "After that" is from the end of the previous period to the as-of date; "before that" up
+    to its start (None when the question says neither or the previous question had no period)."""
+    from datetime import timedelta
+
+    if _AFTER_THAT.search(question) and previous.until:
+        since = previous.until + timedelta(days=1)
+        return DateScope(since, as_of, False, f"after {previous.until.isoformat()}")
+    if _BEFORE_THAT.search(question) and previous.since:
+        return DateScope(None, previous.since - timedelta(days=1), False, f"before {previous.since.isoformat()}")
+    return None
 
 
 def _context_year(previous: Query) -> int | None:
