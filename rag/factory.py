@@ -153,17 +153,22 @@ def local_writing(settings: Settings, chunk_count: int) -> str:
 
 def make_writer(settings: Settings, backend: str, chat_model=None, writing: str | None = None):
     """The writer for a resolved backend; ``chat_model`` overrides the built one (tests, fakes).
-    ``writing`` is the local model's resolved :func:`local_writing` (default: as set, ``auto`` as together)."""
+    ``writing`` is the local model's resolved :func:`local_writing` (default: as set, ``auto`` as
+    together); a server's model is asked as ``RAG_OPENAI_WRITING`` says."""
     from rag.answer.extractive import ExtractiveWriter
 
     if backend == "extractive":
         return ExtractiveWriter()
     from rag.answer.chat import ChatWriter
 
-    writing = writing or local_writing(settings, 0)
-    max_chars = (settings.local_source_chars or SOURCE_CHARS[writing]) if backend == "local" else 6000
+    if backend == "local":
+        writing = writing or local_writing(settings, 0)
+        max_chars = settings.local_source_chars or SOURCE_CHARS[writing]
+    else:
+        writing = settings.openai_writing
+        max_chars = SOURCE_CHARS[writing] if writing == "by-source" else 6000
     model = chat_model or make_chat_model(settings, backend)
-    if backend == "local" and writing == "by-source":
+    if writing == "by-source":
         from rag.answer.by_source import BySourceWriter
 
         return BySourceWriter(

@@ -60,6 +60,11 @@ class Settings(BaseSettings):
         description="how the local model is asked: all sources in one prompt, or one source at a time, best "
         "first; auto: one at a time in an archive large enough for the subject check (3,000 chunks)",
     )
+    openai_writing: Literal["together", "by-source"] = Field(
+        "together",
+        description="how the model behind RAG_OPENAI_BASE_URL is asked: all sources in one prompt (a capable "
+        "model), or one source at a time (a small one, such as the packaged 1.5B served by llama.cpp)",
+    )
     local_first_chars: int = Field(
         400, ge=100, description="by-source: the first source's size, which the first token waits on"
     )

@@ -75,7 +75,8 @@ def test_the_local_model_cites_the_sample_among_its_look_alikes(archive, embeddi
 
     if not local_available(load_settings(data_dir=archive, backend="local")):
         pytest.skip("the local model is not installed: run `make install-llm` (1.1 GB, compiles llama-cpp-python)")
-    answer = ask(archive, embeddings, monkeypatch, "local")
+    # as RAG_LOCAL_WRITING=auto asks it in an archive of 3,000 chunks or more (this one is smaller)
+    answer = ask(archive, embeddings, monkeypatch, "local", RAG_LOCAL_WRITING="by-source")
     assert answer.backend == "local" and cites_the_sample(answer), (answer.notice, answer.answer)
 
 
@@ -86,8 +87,9 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def llama_server():
-    """llama-cpp-python's OpenAI-compatible server on loopback, serving the packaged model."""
+def llama_server(tmp_path_factory):
+    """llama-cpp-python's OpenAI-compatible server on loopback, serving the packaged model (its
+    log goes to a file: an undrained pipe would block the server once it fills)."""
     from rag.factory import local_model_path
 
     try:
@@ -100,7 +102,8 @@ def llama_server():
     port = free_port()
     command = [sys.executable, "-m", "llama_cpp.server", "--model", str(path), "--host", "127.0.0.1"]
     command += ["--port", str(port), "--n_ctx", "4096", "--n_threads", "2", "--model_alias", "qwen"]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = tmp_path_factory.mktemp("llama-server") / "server.log"
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log.open("wb"))
     url = f"http://127.0.0.1:{port}/v1"
     try:
         deadline = time.monotonic() + 120
@@ -110,7 +113,7 @@ def llama_server():
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.skip(f"llama_cpp.server did not start: {server.stderr.read().decode()[-500:]}")
+                    pytest.skip(f"llama_cpp.server did not start: {log.read_text(errors='replace')[-500:]}")
                 time.sleep(0.5)
         yield url
     finally:
@@ -121,5 +124,6 @@ def llama_server():
 @pytest.mark.llm
 def test_the_openai_backend_on_a_real_llama_cpp_server_cites_the_sample(archive, embeddings, monkeypatch, llama_server):
     env = {"RAG_OPENAI_BASE_URL": llama_server, "RAG_OPENAI_API_KEY": "none", "RAG_OPENAI_MODEL": "qwen"}
+    env["RAG_OPENAI_WRITING"] = "by-source"  # the served model is the packaged 1.5B: asked one source at a time
     answer = ask(archive, embeddings, monkeypatch, "openai", **env)
     assert answer.backend == "openai" and cites_the_sample(answer), (answer.notice, answer.answer)

@@ -55,8 +55,20 @@ class ChatWriter(Writer):
         return chronological(merge_adjacent(kept, document_text))
 
     def best(self, ranked: list[Passage]) -> list[Passage]:
-        """Up to ``max_sources`` of the best ranked passages worth showing a model."""
-        return [p for p in ranked[: self.max_sources * 2] if p.score >= MIN_SCORE][: self.max_sources]
+        """Up to ``max_sources`` of the best ranked passages worth showing a model: first the best
+        passage of each document close to the best (as the extractive answer chooses them), then
+        their next best. Four sentences of one press briefing would hide the readout that answers.
+        """
+        from rag.answer.extractive import DOCUMENT_BAND
+
+        worthy = [p for p in ranked if p.score >= MIN_SCORE]
+        if not worthy:
+            return []
+        close = [p for p in worthy if p.score >= worthy[0].score * DOCUMENT_BAND]
+        firsts = list({p.doc_id: p for p in reversed(close)}.values())[::-1]
+        firsts.sort(key=close.index)
+        rest = [p for p in worthy[: self.max_sources * 2] if p not in firsts]
+        return (firsts + rest)[: self.max_sources]
 
     def messages(self, question: str, sources: list[Passage], history: list[Turn]) -> list:
         system = render("answer_system.j2", refusal=refusal_text())

@@ -52,6 +52,7 @@ class DocumentEvidence:
     acting: bool = True  # names whose contact it is near a counterpart (True when no one is)
     prominent: frozenset[str] = frozenset()  # the names it gives in its title, opening, or more than once
     contacts: frozenset[str] = frozenset()  # contacts it reports with the counterparts: call, meeting, exchange
+    opens_with_contact: bool = False  # its title or opening reports the contact asked about (a readout)
 
     def card(self) -> dict:
         """What a source card shows of a document that was not cited (a closest document)."""
@@ -110,6 +111,8 @@ def gather(query, documents: list[tuple[str, dict]], document_text: Callable[[st
                 acting=in_contact,
                 prominent=frozenset(n for n in named if _prominent(text, n)),
                 contacts=reported_contacts(text, _anchors(query) & named) if query.contact else frozenset(),
+                opens_with_contact=bool(query.contact)
+                and bool(reported_contacts(f"{meta.get('title', '')}\n{_opening(body)}", _anchors(query) & named)),
             )
         )
     return evidence
@@ -117,6 +120,14 @@ def gather(query, documents: list[tuple[str, dict]], document_text: Callable[[st
 
 OPENING = 1000  # characters: a name in a document's title or first paragraph is what it is about
 CONTACT_WINDOW = 250  # characters either side of a counterpart's name where a contact is reported
+
+
+def _opening(body: str) -> str:
+    """A document's first paragraph, after any header lines."""
+    from rag.answer.passages import byline_end
+
+    start = byline_end(body)
+    return body[start : start + OPENING // 2]
 
 
 def _anchors(query) -> set[str]:

@@ -334,8 +334,9 @@ def one_contact(question: str, passages: list[Passage]) -> list[Passage]:
     Hamad" reads two readouts, "the call with Truss" does not also read a meeting the next week.
 
     A small model asked about one passage at a time presents whatever it is given as the contact
-    asked about (docs/benchmarks.md, "Fifth session"). A question that names no one is about a
-    topic, not a contact: every document is kept.
+    asked about (docs/benchmarks.md, "Fifth session"). A question that names no one, or only
+    countries ("What energy cooperation was discussed with Serbia?"), is about a topic or a
+    relationship, not one contact: every document is kept.
 
     >>> a = Passage("a", 0, 1, "x", title="Call with King Hamad of Bahrain")
     >>> b = Passage("b", 0, 1, "y", title="Vice President's Call with King Hamad")
@@ -343,7 +344,9 @@ def one_contact(question: str, passages: list[Passage]) -> list[Passage]:
     >>> [p.doc_id for p in one_contact("His calls with Bahrain's King Hamad and Mohammed bin Salman?", [a, b, c])]
     ['a', 'c']
     """
-    terms = set(key_terms(question))
+    from rag.search.names import country_key
+
+    terms = {t for t in key_terms(question) if not country_key(t)}
     if not passages or not terms:  # a topic, not a contact: "What was said about energy security?"
         return passages
     named, kept = names_in(passages[0].title, terms), {passages[0].doc_id}
