@@ -55,14 +55,18 @@ def evidence_of(assistant: Assistant, q, history: list[Turn]) -> dict:
     }
 
 
-def outcome(row: dict, min_relevance: float, rare: float) -> str:
+def outcome(row: dict, min_relevance: float, rare: float, subject_share: float = 0.5) -> str:
     """The decision replayed with other thresholds (the rules of rag/answer/decision.py)."""
-    if row.get("period_empty") or row["why"] or row["best"] < min_relevance:
+    if row.get("period_empty") or row["why"]:
         return "decline"
-    distinctive = {w: covered for w, (share, covered) in row.get("subjects", {}).items() if share <= rare}
-    if all(distinctive.values()):
-        return "answer"
-    return "partial" if any(distinctive.values()) else "decline"
+    subjects = row.get("subjects", {})
+    distinctive = {w: covered for w, (share, covered) in subjects.items() if share <= rare}
+    missing = [w for w, covered in distinctive.items() if not covered]
+    if missing and not any(distinctive.values()) and len(missing) >= subject_share * len(subjects):
+        return "decline"
+    if row["best"] < min_relevance:
+        return "decline"
+    return "partial" if missing else "answer"
 
 
 def replay(rows: list[dict]) -> None:
@@ -71,16 +75,20 @@ def replay(rows: list[dict]) -> None:
     structural = sum(bool(r.get("period_empty") or r["why"]) for r in answerable)
     print(f"{len(answerable)} answerable, {len(unanswerable)} unanswerable; answerable declined before any")
     print(f"threshold (no document names the counterparts, or an empty period): {structural}")
-    print("| MIN_RELEVANCE | RARE | false refusals | unanswerable declined | partial |")
-    print("|---|---|---|---|---|")
-    for low in (0.4, 0.5, 0.55, 0.6, 0.65):
-        for rare in (1 / 3000, 1 / 1000, 1 / 500, 1 / 300, 1 / 100):
-            decided = [outcome(r, low, rare) for r in answerable]
-            declined = [outcome(r, low, rare) == "decline" for r in unanswerable]
-            false = decided.count("decline") / max(len(answerable), 1)
-            partial = decided.count("partial") / max(len(answerable), 1)
-            right = sum(declined) / max(len(unanswerable), 1)
-            print(f"| {low:.2f} | 1/{round(1 / rare)} | {false:.3f} | {right:.3f} | {partial:.3f} |")
+    print("| MIN_RELEVANCE | RARE | SUBJECT_SHARE | false refusals | unanswerable declined | partial |")
+    print("|---|---|---|---|---|---|")
+    for low in (0.4, 0.5, 0.6):
+        for rare in (1 / 3000, 1 / 1000, 1 / 300):
+            for subject_share in (0.0, 0.34, 0.5, 0.67, 1.0):
+                decided = [outcome(r, low, rare, subject_share) for r in answerable]
+                declined = [outcome(r, low, rare, subject_share) == "decline" for r in unanswerable]
+                false = decided.count("decline") / max(len(answerable), 1)
+                partial = decided.count("partial") / max(len(answerable), 1)
+                right = sum(declined) / max(len(unanswerable), 1)
+                print(
+                    f"| {low:.2f} | 1/{round(1 / rare)} | {subject_share:.2f} "
+                    f"| {false:.3f} | {right:.3f} | {partial:.3f} |"
+                )
 
 
 def main() -> None:

@@ -301,8 +301,8 @@ def _short_years(question: str, as_of: date) -> str:
 
 def _is_a_name(match: re.Match, question: str, as_of: date) -> bool:
     """A bare year that is a topic, not a period: after the as-of year (no document is dated
-    then: "plans for 2030"), or, without "in"/"since"…, next to a capitalised word ("Expo 2020",
-    "Vision 2030", "the 2030 Agenda")."""
+    then: "plans for 2030", "the 2030 Agenda"), or, without "in"/"since"…, after a capitalised
+    word ("Expo 2020", "Vision 2030")."""
     year = match.groupdict().get("xyear4")
     if not year:
         return False
@@ -311,10 +311,7 @@ def _is_a_name(match: re.Match, question: str, as_of: date) -> bool:
     if match.group("rel"):
         return False
     before = question[: match.start("xyear4")].split()
-    after = question[match.end("xyear4") :].split()
-    named_before = len(before) > 1 and before[-1][:1].isupper() and before[-1].strip(".,;:'’") not in MONTHS
-    named_after = bool(after) and after[0][:1].isupper() and not after[0].isupper()
-    return named_before or (named_after and after[0].strip(".,;:?") not in MONTHS)
+    return len(before) > 1 and before[-1][:1].isupper() and before[-1].strip(".,;:'’") not in MONTHS
 
 
 def _is_may_the_verb(match: re.Match) -> bool:

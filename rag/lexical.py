@@ -118,8 +118,9 @@ def name_spans(text: str) -> list[tuple[int, int, str]]:
         if run and not (name and adjacent):
             found.append((run[0][1], run[-1][2], run[-1][0]))
             run = []
-        if name:
-            *first, last = _name_parts(text, word, start)
+        parts = _name_parts(text, word, start) if name else []
+        if parts:
+            *first, last = parts
             found += [(s, e, k) for k, s, e in first]
             run.append(last)
     if run:
@@ -149,15 +150,16 @@ def uncertain_names(text: str) -> set[str]:
 
 def _name_parts(text: str, word: str, start: int) -> list[tuple[str, int, int]]:
     """A capitalised word as name parts: "Bayramov-Vucevic" is two names; "Amir-Abdollahian"
-    (a short first part) and "Aliyev's" are one."""
-    pieces = word.split("-")
-    whole = [(fold(word), start, _without_possessive(text, start, start + len(word)))]
-    if len(pieces) < 2 or not all(p[:1].isupper() and len(fold(p)) >= 5 for p in pieces):
-        return whole
-    parts, offset = [], start
-    for part in pieces:
-        parts.append((fold(part), offset, _without_possessive(text, offset, offset + len(part))))
-        offset += len(part) + 1
+    (a short first part) and "Aliyev's" are one; of "UXO-clearance" or "State-aurescu" only the
+    capitalised part that is no title ("Vice-President" has none)."""
+    pieces, offset, parts = word.split("-"), start, []
+    for piece in pieces:
+        folded = fold(piece)
+        if piece[:1].isupper() and folded not in _GENERIC and len(folded.strip("'")) > 1:
+            parts.append((folded, offset, _without_possessive(text, offset, offset + len(piece))))
+        offset += len(piece) + 1
+    if len(pieces) > 1 and len(parts) == len(pieces) and not all(len(p[0]) >= 5 for p in parts):
+        return [(fold(word), start, _without_possessive(text, start, start + len(word)))]  # one surname
     return parts
 
 

@@ -15,9 +15,10 @@ every writer (extractive, local model, OpenAI-compatible server), before any wri
    word overlap, :func:`rag.answer.passages.rank_sentences`).
 3. **Subject**. A distinctive word of the question's subject (rare in the archive, "lithium":
    :class:`rag.answer.unmentioned.SubjectCheck`) that the documents naming the most of its names
-   do not mention in any spelling is reported: when they cover another of its distinctive words
-   the answer is **partial** ("The sources do not mention “X”.", then what they do say);
-   otherwise the question is **declined**.
+   do not mention in any spelling is reported: when they cover another of its distinctive words,
+   or the missing ones are less than :data:`SUBJECT_SHARE` of its subject words, the answer is
+   **partial** ("The sources do not mention “X”.", then what they do say); otherwise the
+   question is **declined**.
 
 A decline always says why and shows the three closest documents, so the official can rephrase
 or check them. The thresholds are calibrated on the development questions
@@ -35,6 +36,7 @@ from rag.search.names import fold, named_at, named_near, names_in
 MIN_COVERAGE = 0.5  # a document names at least this share of the question's names
 MIN_RELEVANCE = 0.50  # best sentence score below which nothing answers (calibrated: docs/evaluation.md)
 CLOSEST = 3
+SUBJECT_SHARE = 0.5  # declined when the missing distinctive words are this share of the subject words (calibrated)
 
 
 @dataclass(frozen=True)
@@ -335,7 +337,7 @@ def decide(query, evidence: list[DocumentEvidence], best_scores: dict[str, float
     words = list(query.subjects)
     missing = tuple(subjects.absent(words, _most_named(query, kept, scored))) if words and scored else ()
     covered = set(subjects.distinctive(words)) - set(missing) if missing else set()
-    if missing and not covered:  # the subject itself is what the documents lack: say so first
+    if missing and not covered and len(missing) >= SUBJECT_SHARE * len(words):  # the subject is what they lack
         about = _listed(query, set(query.strong_names)) if query.strong_names else "it"
         named = " or ".join(f"“{w}”" for w in missing)
         return Decision("decline", f"none of the documents on {about} mentions {named}", closest=closest)

@@ -57,8 +57,14 @@ class SubjectCheck:
         absent = self.keyword.absent(words, doc_ids)
         missing = [word for word, share in absent.items() if share <= self.rare]
         if missing and self.document_text is not None:
-            vocabulary = {w for d in doc_ids for w in _words(fold(self.document_text(d)))}
-            missing = [w for w in missing if not _spelled_otherwise(fold(w), absent[w], vocabulary)]
+            texts = [fold(self.document_text(d)) for d in doc_ids]
+            vocabulary = {w for text in texts for w in _words(text)}
+            missing = [
+                w
+                for w in missing
+                if not _spelled_otherwise(fold(w), absent[w], vocabulary)
+                and not (absent[w] == 0 and any(_initials(fold(w), text) for text in texts))
+            ]
         return missing
 
 
@@ -72,7 +78,40 @@ def _spelled_otherwise(word: str, share: float, vocabulary: set[str]) -> bool:
     False
     """
     similar = any(similar_name(word, v) for v in vocabulary if v[:1] == word[:1])
-    return similar or (share == 0 and len(word) >= 3 and any(v.startswith(word) for v in vocabulary))
+    return similar or (share == 0 and len(word) >= 3 and any(_abbreviates(word, v) for v in vocabulary))
+
+
+def _abbreviates(short: str, word: str) -> bool:
+    """Whether ``short`` is ``word`` cut short: its start, or its letters in order from its first
+    ("pts" points, "yday" yesterday, "dept" department, "anniv" anniversary).
+
+    >>> [_abbreviates(a, b) for a, b in [("pts", "points"), ("yday", "yesterday"), ("dept", "department")]]
+    [True, True, True]
+    >>> _abbreviates("econ", "economic"), _abbreviates("econ", "ecology"), _abbreviates("pts", "pts")
+    (True, False, False)
+    """
+    if len(word) <= len(short) or word[0] != short[0]:
+        return False
+    letters = iter(word)
+    return all(letter in letters for letter in short)
+
+
+def _initials(acronym: str, text: str) -> bool:
+    """Whether ``text`` (folded) has consecutive words with the acronym's letters as initials,
+    small words aside ("scs": "south china sea", "fta": "free trade agreement").
+
+    >>> _initials("scs", "the south china sea dispute"), _initials("fta", "a free trade agreement")
+    (True, True)
+    >>> _initials("scs", "secretary sullivan")
+    False
+    """
+    import re
+
+    if not 2 <= len(acronym) <= 6 or not acronym.isalpha():
+        return False
+    small = r"(?:(?:of|the|and|for|on|in)\s+)?"
+    pattern = r"\b" + small.join(rf"{letter}[a-z'\-]*\s+" for letter in acronym[:-1]) + small + rf"{acronym[-1]}[a-z]*"
+    return re.search(pattern, text) is not None
 
 
 def _words(text: str) -> set[str]:

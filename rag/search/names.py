@@ -150,6 +150,10 @@ _CAPITALS = {
     "whitehall": "united kingdom",
     "zhongnanhai": "china",
     "pentagon": "united states",
+    "foggy bottom": "united states",
+    "oval office": "united states",
+    "blue house": "south korea",
+    "quai d'orsay": "france",
 }
 _LOWER_CASE_CODES = frozenset(["uae", "drc", "prc", "rok", "ksa", "usa"])  # no English word: lower case is typing
 _CAPITALS_ONLY = 3  # forms this short ("US", "UAE") are words in lower case ("us") unless capitalised
@@ -165,13 +169,16 @@ def _countries() -> list[dict]:
     return sorted(records, key=lambda info: -(info.get("population") or 0))
 
 
-@lru_cache(maxsize=1)
-def _country_table() -> dict[str, str]:
-    """Folded form → the country's key (its folded name), from countryinfo plus :data:`_ALIASES`."""
+@lru_cache(maxsize=2)
+def _country_table(capitalised: bool = True) -> dict[str, str]:
+    """Folded form → the country's key (its folded name), from countryinfo plus :data:`_ALIASES`.
+    Other spellings (often the country's own name for itself: Iceland's "Ísland") count only as
+    written in capitals; in lower case "island" is a word."""
     table: dict[str, str] = {}
     for info in _countries():
         key = fold(info["name"]).removeprefix("the ")
-        forms = [info["name"], *(info.get("altSpellings") or []), *str(info.get("demonym") or "").split(",")]
+        forms = [info["name"], *str(info.get("demonym") or "").split(",")]
+        forms += list(info.get("altSpellings") or []) if capitalised else []
         for form in forms:
             folded = " ".join(fold(form).split()).removeprefix("the ")
             if len(folded) > _CAPITALS_ONLY and folded not in table:
@@ -199,7 +206,7 @@ def capital_of(word: str) -> str | None:
     >>> capital_of("Pristina"), capital_of("Beijing"), capital_of("Biden")
     ('kosovo', 'china', None)
     """
-    return _capital_table().get(fold(word))
+    return _capital_table().get(" ".join(fold(word).split()))
 
 
 def country_key(phrase: str) -> str | None:
@@ -212,7 +219,7 @@ def country_key(phrase: str) -> str | None:
     short = len(folded.replace(".", "")) <= _CAPITALS_ONLY
     if short and not phrase.replace(".", "").isupper() and folded not in _LOWER_CASE_CODES:
         return None
-    table = _country_table()
+    table = _country_table(capitalised=phrase[:1].isupper())
     return table.get(folded) or table.get(folded.rstrip("s") if folded.endswith("ns") else "")
 
 

@@ -111,7 +111,7 @@ def understand(question: str, as_of: date, previous: Query | None = None) -> Que
     from rag.answer.facts import actor_roles, titled_people
     from rag.answer.listing import is_list_question
     from rag.lexical import key_terms, name_spans, names_asked_about, topic_words, uncertain_names
-    from rag.search.names import capital_of, country_key, expand
+    from rag.search.names import country_key, expand
 
     expanded = expand(question)
     follow = previous is not None and is_follow_up(question)
@@ -131,7 +131,7 @@ def understand(question: str, as_of: date, previous: Query | None = None) -> Que
         acting=tuple(titled_people(expanded, possessive=True)),
         titled=tuple(titled_people(expanded)),
         uncertain=tuple(uncertain_names(expanded) & set(names)),
-        weak=tuple(k for k in names if (surfaces.get(k, "").isupper() and not country_key(k)) or capital_of(k)),
+        weak=tuple(k for k in names if _weak(k, surfaces.get(k, ""))),
         contact=contact_kind(expanded),
         topics=tuple(names_asked_about(expanded)),
         kind=kind,
@@ -252,6 +252,15 @@ def _names_someone(query: Query) -> bool:
     from rag.search.names import country_key
 
     return any(country_key(n) or not query.surfaces.get(n, n).isupper() for n in query.names)
+
+
+def _weak(key: str, written: str) -> bool:
+    """An acronym ("SOF", "AbZ") or a capital standing for its country ("Buenos Aires' FM",
+    "Foggy Bottom"): documents often write neither."""
+    from rag.search.names import capital_of, country_key
+
+    acronym = sum(c.isupper() for c in written) >= 2 and " " not in written.strip() and not country_key(key)
+    return acronym or bool(capital_of(key) or capital_of(written))
 
 
 def display_name(key: str, written: str) -> str:
