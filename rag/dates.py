@@ -2,7 +2,7 @@
 
 >>> as_of = date(2022, 6, 15)
 >>> parse_scope("calls with Aliyev in March 2022", as_of).range()
-(datetime.date(2022, 3, 1), datetime.date(2022, 3, 31))
+(datetime.date(2022, 3, 1), datetime.date(2022, 4, 2))
 >>> parse_scope("what did they discuss on 11 May?", as_of).range()  # and the reports of the next two days
 (datetime.date(2022, 5, 11), datetime.date(2022, 5, 13))
 >>> parse_scope("the call around 18 April", as_of).range()
@@ -12,9 +12,9 @@
 >>> parse_scope("anything last month?", as_of).range()
 (datetime.date(2022, 5, 1), datetime.date(2022, 5, 31))
 >>> parse_scope("Brief me on the early-April 2022 call", as_of).range()
-(datetime.date(2022, 4, 1), datetime.date(2022, 4, 10))
+(datetime.date(2022, 4, 1), datetime.date(2022, 4, 12))
 >>> parse_scope("calls with Sisi in October and November 2021", as_of).range()
-(datetime.date(2021, 10, 1), datetime.date(2021, 11, 30))
+(datetime.date(2021, 10, 1), datetime.date(2021, 12, 2))
 >>> parse_scope("the latest call with Japan", as_of).latest
 True
 >>> parse_scope("meetings this year", as_of).label
@@ -22,15 +22,15 @@ True
 >>> parse_scope("What energy cooperation was discussed with Serbia?", as_of).active
 False
 >>> parse_scope("calls w aliyev july 21", as_of).range()  # typed short: July 2021, not 21 July
-(datetime.date(2021, 7, 1), datetime.date(2021, 7, 31))
+(datetime.date(2021, 7, 1), datetime.date(2021, 8, 2))
 >>> parse_scope("between the early-March and mid-April 2022 meetings", as_of).range()
-(datetime.date(2022, 3, 1), datetime.date(2022, 4, 20))
+(datetime.date(2022, 3, 1), datetime.date(2022, 4, 22))
 >>> parse_scope("What was said about Expo 2020 and the 2030 Agenda?", as_of).active  # names, not periods
 False
 >>> parse_scope("his autumn 2019 address", as_of).range()
-(datetime.date(2019, 9, 1), datetime.date(2019, 11, 30))
+(datetime.date(2019, 9, 1), datetime.date(2019, 12, 2))
 >>> parse_scope("And in March?", as_of, year=2021).range()  # a follow-up reads a bare month in its context's year
-(datetime.date(2021, 3, 1), datetime.date(2021, 3, 31))
+(datetime.date(2021, 3, 1), datetime.date(2021, 4, 2))
 """
 
 from __future__ import annotations
@@ -78,8 +78,8 @@ _MONTH_SPAN = re.compile(
 )
 _SEASON = re.compile(r"\b(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b", re.I)
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 14)}
-# A report is dated the day of an event or a day or two after it ("spoke yesterday"); "around"
-# a day means a few days either side.
+# A report is dated the day of an event or a day or two after it ("spoke yesterday"): a period
+# takes in the reports of its last days. "Around" a day means a few days either side.
 REPORTED_WITHIN = timedelta(days=2)
 AROUND = timedelta(days=3)
 _AROUND = re.compile(r"\b(?:around|about|circa|approximately|c\.|~)\s*$", re.I)
@@ -100,9 +100,10 @@ class DateScope:
     """A period (inclusive) and/or a wish for the most recent documents."""
 
     since: date | None = None
-    until: date | None = None
+    until: date | None = None  # the last day searched: the period's end and the reports of its last days
     latest: bool = False
     phrase: str = ""
+    asked_until: date | None = None  # the period's own end, as the question means it (shown)
 
     @property
     def active(self) -> bool:
@@ -113,7 +114,8 @@ class DateScope:
 
     @property
     def label(self) -> str:
-        span = f"{self.since.isoformat() if self.since else '…'} to {self.until.isoformat() if self.until else '…'}"
+        end = self.asked_until or self.until
+        span = f"{self.since.isoformat() if self.since else '…'} to {end.isoformat() if end else '…'}"
         return f"{self.phrase} ({span})" if self.phrase else span
 
 
@@ -249,9 +251,9 @@ def parse_scope(question: str, as_of: date, year: int | None = None) -> DateScop
     for match, period in stated:
         relation = (match.group("rel") or "").lower()
         first, last = period
-        if first == last and relation in _WITHIN:  # one day: its reports too
+        if first == last and relation in _WITHIN:  # "around" a day: a few days either side
             before = question[: match.start()]
-            first, last = (first - AROUND, last + AROUND) if _AROUND.search(before) else (first, last + REPORTED_WITHIN)
+            first, last = (first - AROUND, last + AROUND - REPORTED_WITHIN) if _AROUND.search(before) else (first, last)
         since, until = _apply(relation, first, last, as_of)
         return _scope(since, until or as_of, as_of, latest, match.group(0))
     relative = _RELATIVE.search(question)
@@ -271,11 +273,15 @@ def _years(match: re.Match) -> list[str]:
 
 
 def _scope(since: date | None, until: date, as_of: date, latest: bool, phrase: str) -> DateScope:
-    """A period cut at the as-of date; one wholly after it keeps its own end, so that its label
-    never reads as a period ending before it starts."""
+    """A period, with the reports of its last days (:data:`REPORTED_WITHIN`: a call on 28 January
+    is reported on 1 February), cut at the as-of date; one wholly after it keeps its own end, so
+    that its label never reads as a period ending before it starts."""
+    asked = until
+    if until < as_of:
+        until = until + REPORTED_WITHIN
     if not since or since <= as_of:
-        until = min(until, as_of)
-    return DateScope(since, until, latest, phrase.strip())
+        until, asked = min(until, as_of), min(asked, as_of)
+    return DateScope(since, until, latest, phrase.strip(), asked)
 
 
 # "july 22", "jun '21": a lower-case month (or one with an apostrophe year) and two digits is how a

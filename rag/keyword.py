@@ -300,6 +300,15 @@ class KeywordIndex:
         with self._lock:
             return list(self._db.execute(sql, (query, since, until, k)))
 
+    def samples(self, word: str, limit: int = 5) -> list[str]:
+        """Texts of up to ``limit`` chunks containing ``word``: how the archive writes it."""
+        terms = query_terms(word)
+        if not terms:
+            return []
+        sql = "SELECT text FROM chunk_text WHERE chunk_text MATCH ? LIMIT ?"
+        with self._lock:
+            return [row[0] for row in self._db.execute(sql, (or_query(terms[:1]), limit))]
+
     def documents_naming(self, text: str) -> set[str]:
         """Documents with a chunk naming every term of ``text`` (a counterpart or topic), as the word,
         a word starting with it (Serbia: Serbian; Japan: Japanese) or its irregular adjective (France: French)."""

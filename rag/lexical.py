@@ -150,16 +150,26 @@ def uncertain_names(text: str) -> set[str]:
 
 def _name_parts(text: str, word: str, start: int) -> list[tuple[str, int, int]]:
     """A capitalised word as name parts: "Bayramov-Vucevic" is two names; "Amir-Abdollahian"
-    (a short first part) and "Aliyev's" are one; of "UXO-clearance" or "State-aurescu" only the
-    capitalised part that is no title ("Vice-President" has none)."""
+    (a short first part), "Eui-yong" (a lower-case second) and "Aliyev's" are one; of
+    "UXO-clearance" the acronym; of "State-aurescu" or "Vice-President" none (titles are no names).
+
+    >>> [k for k, _, _ in _name_parts("x", "Eui-yong", 0)], [k for k, _, _ in _name_parts("x", "UXO-clearance", 0)]
+    (['eui-yong'], ['uxo'])
+    """
     pieces, offset, parts = word.split("-"), start, []
+    whole = [(fold(word), start, _without_possessive(text, start, start + len(word)))]
     for piece in pieces:
         folded = fold(piece)
         if piece[:1].isupper() and folded not in _GENERIC and len(folded.strip("'")) > 1:
             parts.append((folded, offset, _without_possessive(text, offset, offset + len(piece))))
         offset += len(piece) + 1
-    if len(pieces) > 1 and len(parts) == len(pieces) and not all(len(p[0]) >= 5 for p in parts):
-        return [(fold(word), start, _without_possessive(text, start, start + len(word)))]  # one surname
+    if len(pieces) == 1:
+        return parts
+    lower_rest = all(p[:1].islower() for p in pieces[1:])
+    if parts and lower_rest and pieces[0][:1].isupper() and not pieces[0].isupper() and fold(pieces[0]) not in _GENERIC:
+        return whole  # a hyphenated given name
+    if len(parts) == len(pieces) and not all(len(p[0]) >= 5 for p in parts):
+        return whole  # one surname
     return parts
 
 

@@ -93,7 +93,7 @@ def test_a_filters_period_narrows_the_questions_own_period():
     from rag.dates import parse_scope
 
     scope = Filters(since=date(2022, 3, 20)).narrow(parse_scope("calls in March 2022", date(2022, 6, 1)))
-    assert scope.range() == (date(2022, 3, 20), date(2022, 3, 31))
+    assert scope.range() == (date(2022, 3, 20), date(2022, 4, 2))  # and the reports of the last days
     assert not Filters().active and Filters(outlets=("AP",)).active
 
 

@@ -27,6 +27,7 @@ or check them. The thresholds are calibrated on the development questions
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -55,6 +56,7 @@ class DocumentEvidence:
     prominent: frozenset[str] = frozenset()  # the names it gives in its title, opening, or more than once
     contacts: frozenset[str] = frozenset()  # contacts it reports with the counterparts: call, meeting, exchange
     opens_with_contact: bool = False  # its title or opening reports the contact asked about (a readout)
+    other_contact: bool = False  # its title reports a contact, trip or call with none of the people asked about
 
     def card(self) -> dict:
         """What a source card shows of a document that was not cited (a closest document)."""
@@ -113,6 +115,7 @@ def gather(query, documents: list[tuple[str, dict]], document_text: Callable[[st
                 acting=in_contact,
                 prominent=frozenset(n for n in named if _prominent(text, n)),
                 contacts=reported_contacts(text, _anchors(query) & named) if query.contact else frozenset(),
+                other_contact=_titled_elsewhere(query, meta.get("title", "")),
                 opens_with_contact=bool(query.contact)
                 and bool(reported_contacts(f"{meta.get('title', '')}\n{_opening(body)}", _anchors(query) & named)),
             )
@@ -122,6 +125,30 @@ def gather(query, documents: list[tuple[str, dict]], document_text: Callable[[st
 
 OPENING = 1000  # characters: a name in a document's title or first paragraph is what it is about
 CONTACT_WINDOW = 250  # characters either side of a counterpart's name where a contact is reported
+
+
+_TITLE_CONTACT = re.compile(
+    r"\b(?:call|calls|meeting|meets|met|visit|visits|travel|travels|trip|spoke|phone|telephone)\b", re.I
+)
+
+
+def _titled_elsewhere(query, title: str) -> bool:
+    """Whether a document's title reports a contact (a call, a meeting, a trip) with none of the
+    people the question names with a title: the readout of the Secretary's call with Turkey's
+    foreign minister is no report of a contact with Turkey's president, whom it mentions.
+
+    >>> from datetime import date
+    >>> from rag.search.query import understand
+    >>> q = understand("What did Blinken and Turkish President Erdoğan discuss in February 2022?", date(2022, 3, 1))
+    >>> _titled_elsewhere(q, "Secretary Blinken's Call with Turkish Foreign Minister Cavusoglu")
+    True
+    >>> _titled_elsewhere(q, "Secretary Blinken's Call with President Erdogan"), _titled_elsewhere(q, "Joint Statement")
+    (False, False)
+    """
+    titled = (set(query.titled) - set(query.acting)) & set(query.strong_names)
+    if not query.contact or not titled or not _TITLE_CONTACT.search(title):
+        return False
+    return not names_in(title, titled)
 
 
 def _opening(body: str) -> str:
@@ -141,25 +168,31 @@ def _anchors(query) -> set[str]:
 
 def reported_contacts(text: str, anchors: set[str]) -> frozenset[str]:
     """The kinds of contact ``text`` reports within :data:`CONTACT_WINDOW` of one of ``anchors``:
-    "call", "meeting", "exchange" (discussed, spoke, talks: either).
+    "exchange" (discussed, spoke, talks: either kind) and whichever of "call" and "meeting" it
+    reports more often there (both when as often): a story of a White House visit that once
+    says "call" reports a meeting.
 
     >>> sorted(reported_contacts("Secretary Blinken spoke by phone with Foreign Minister Kuleba.", {"kuleba"}))
     ['call', 'exchange']
+    >>> text = "Obama met Netanyahu; at the meeting, in a call for calm, Netanyahu spoke."
+    >>> sorted(reported_contacts(text, {"netanyahu"}))
+    ['exchange', 'meeting']
     >>> reported_contacts("Asked about Maduro, the spokesperson declined to comment on Venezuela.", {"maduro"})
     frozenset()
     """
     from rag.search.query import _CALL, _EXCHANGE, _MEETING
 
     lowered = fold(text)
-    kinds = set()
+    counts = {"call": 0, "meeting": 0, "exchange": 0}
     for name in anchors:
         for at in named_at(lowered, name, text):
             window = lowered[max(0, at - CONTACT_WINDOW) : at + CONTACT_WINDOW]
-            kinds |= {
-                k for k, p in (("call", _CALL), ("meeting", _MEETING), ("exchange", _EXCHANGE)) if p.search(window)
-            }
-            if len(kinds) == 3:
-                return frozenset(kinds)
+            for kind, pattern in (("call", _CALL), ("meeting", _MEETING), ("exchange", _EXCHANGE)):
+                counts[kind] += len(pattern.findall(window))
+    kinds = {"exchange"} if counts["exchange"] else set()
+    if counts["call"] or counts["meeting"]:
+        most = max(counts["call"], counts["meeting"])
+        kinds |= {k for k in ("call", "meeting") if counts[k] == most}
     return frozenset(kinds)
 
 
@@ -183,7 +216,7 @@ def _prominent(text: str, name: str) -> bool:
     return first is not None and (first < OPENING or next(places, None) is not None)
 
 
-def by_usage(query, texts: list[str]):
+def by_usage(query, texts: list[str], samples: Callable[[str], list[str]] | None = None):
     """The query with the names the documents settle: a word the question capitalises only because
     it opens a sentence ("Besides …", "Trace …") is no name when the documents write it in lower
     case, and a lower-case word of a hasty question ("trump call w erdogan") is a name when they
@@ -195,13 +228,17 @@ def by_usage(query, texts: list[str]):
     >>> q = by_usage(understand("Besides Ukraine, what did trump and Erdogan discuss?", date(2020, 1, 1)), [text])
     >>> q.strong_names, q.subjects
     (('ukraine', 'erdogan', 'trump'), ())
+
+    ``samples(word)`` gives more texts with the word (chunks of the archive that contain it).
     """
     from dataclasses import replace
 
     joined = "\n".join(texts)
+    if samples is not None:  # and how the archive writes them where these documents do not
+        joined += "\n" + "\n".join(t for word in (*query.uncertain, *query.subjects) for t in samples(word))
     uncertain = {n for n in query.uncertain if _capitalised(joined, n) > _lower(joined, n)}
     dropped = set(query.uncertain) - uncertain
-    promoted = [w for w in query.subjects if _capitalised(joined, w) >= 2 and not _lower(joined, w)]
+    promoted = [w for w in query.subjects if _capitalised(joined, w) and not _lower(joined, w)]
     if promoted:  # "and kristersson?": a counterpart of its own, not the previous question's
         dropped |= set(query.carried_names)
     # "Qin Gang" is not "gang": a last name the documents use as an ordinary word is matched whole
@@ -215,6 +252,7 @@ def by_usage(query, texts: list[str]):
         query,
         names=names,
         titled=tuple(phrases.get(n, n) for n in query.titled),
+        weak=tuple(phrases.get(n, n) for n in query.weak),
         acting=tuple(phrases.get(n, n) for n in query.acting),
         surfaces={
             **query.surfaces,
@@ -250,22 +288,24 @@ def supporting(query, evidence: list[DocumentEvidence]) -> tuple[list[DocumentEv
     there are none, why (naming what no document names).
 
     A document supports when it names at least half of the question's names (acronyms, capitals
-    and words that may be ordinary aside), one of them prominently (:func:`_prominent`), one of the
-    people the question names with a title if it does, an asked role, whose contact it is, and
-    the contact asked about (:func:`_reports_asked_contact`). Together they name every name, but
+    and words that may be ordinary aside), one of them prominently (:func:`_prominent`) — one of
+    the people the question names with a title, if it does: a readout that mentions President
+    Erdoğan along the way is no report of a contact with him —, an asked role, whose contact it
+    is, and the contact asked about (:func:`_reports_asked_contact`). Together they name every name, but
     for a question about three or more (":func:`unnamed`").
     """
     terms, roles = set(query.strong_names), set(query.roles)
-    titled = set(query.titled) - set(query.acting)
+    titled = (set(query.titled) - set(query.acting)) & terms
     kept = [
         e
         for e in evidence
         if (not terms or len(e.names & terms) >= MIN_COVERAGE * len(terms))
         and (not terms or e.prominent & terms)
-        and (not titled or e.names & titled)
+        and (not titled or e.prominent & titled)
         and (not roles or e.roles)
         and e.acting
         and _reports_asked_contact(query, e)
+        and not e.other_contact
     ]
     if not kept:
         return [], _why_none(query, evidence)

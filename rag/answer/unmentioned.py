@@ -44,7 +44,10 @@ class SubjectCheck:
         return self.keyword is not None and self.keyword.chunk_count() >= self.min_chunks
 
     def distinctive(self, words: list[str]) -> list[str]:
-        """The words in at most :data:`RARE` of the archive's chunks (none in a small archive)."""
+        """The words in at most :data:`RARE` of the archive's chunks (none in a small archive),
+        but for those that look like abbreviations (:func:`_looks_abbreviated`): what "pts" means
+        is no subject to decline on."""
+        words = [w for w in words if not _looks_abbreviated(w)]
         if not words or not self.checks():
             return []
         shares = self.keyword.shares(words)
@@ -52,6 +55,7 @@ class SubjectCheck:
 
     def absent(self, words: list[str], doc_ids: set[str]) -> list[str]:
         """The distinctive words that none of ``doc_ids`` mentions, in any spelling."""
+        words = [w for w in words if not _looks_abbreviated(w)]
         if not words or not doc_ids or not self.checks():
             return []
         absent = self.keyword.absent(words, doc_ids)
@@ -78,7 +82,27 @@ def _spelled_otherwise(word: str, share: float, vocabulary: set[str]) -> bool:
     False
     """
     similar = any(similar_name(word, v) for v in vocabulary if v[:1] == word[:1])
-    return similar or (share == 0 and len(word) >= 3 and any(_abbreviates(word, v) for v in vocabulary))
+    return similar or (_abbreviation(word, share) and any(_abbreviates(word, v) for v in vocabulary))
+
+
+def _looks_abbreviated(word: str) -> bool:
+    """Short, with at most one vowel: "pts", "yday", "govt", "mtgs" (not "tuna", "gas" aside).
+
+    >>> [_looks_abbreviated(w) for w in ("pts", "yday", "tuna", "lithium")]
+    [True, True, False, False]
+    """
+    return len(word) <= 5 and sum(letter in "aeiou" for letter in word) <= 1
+
+
+def _abbreviation(word: str, share: float) -> bool:
+    """Whether a word may be an abbreviation: one the archive never uses, or a short one with at
+    most one vowel ("pts", "yday", "govt"; not "tuna", which is a word).
+
+    >>> _abbreviation("pts", 0.0001), _abbreviation("tuna", 0.0001), _abbreviation("anniv", 0.0)
+    (True, False, True)
+    """
+    vowels = sum(letter in "aeiou" for letter in word)
+    return len(word) >= 3 and (share == 0 or (len(word) <= 5 and vowels <= 1))
 
 
 def _abbreviates(short: str, word: str) -> bool:

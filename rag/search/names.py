@@ -152,6 +152,7 @@ _CAPITALS = {
     "pentagon": "united states",
     "foggy bottom": "united states",
     "oval office": "united states",
+    "oval": "united states",
     "blue house": "south korea",
     "quai d'orsay": "france",
 }
@@ -312,9 +313,16 @@ def similar_name(term: str, word: str) -> bool:
     (False, False, True)
     >>> similar_name("wickramasinghe", "wickremesinghe"), similar_name("zurabishvili", "zourabichvili")
     (True, True)
+    >>> similar_name("busaidi", "albusaidi"), similar_name("al-busaidi", "busaidi")
+    (True, True)
     """
     if same_name(term, word):
         return True
+    for article in ("al", "el"):  # "al-Busaidi", "Albusaidi", "Busaidi"
+        if word.startswith(article) and not term.startswith(article) and len(word) > len(article) + 3:
+            return similar_name(term, word[len(article) :].lstrip("-"))
+        if term.startswith(article) and not word.startswith(article) and len(term) > len(article) + 3:
+            return similar_name(term[len(article) :].lstrip("-"), word)
     if term[0] != word[0]:
         return False
     allowed = _edits_allowed(min(len(term), len(word)))
@@ -327,7 +335,7 @@ def _prefix_pattern(term: str) -> re.Pattern:
     words with a part that does ("al-Alimi" for "Alimi"): candidates for :func:`similar_name`
     ("Zourabichvili" for "Zurabishvili")."""
     start = re.escape(term[: 1 if _edits_allowed(len(term)) else 2])
-    return re.compile(rf"(?<![\w])(?:{start}[a-z'\-]*|[a-z']+-{start}[a-z'\-]*)")
+    return re.compile(rf"(?<![\w])(?:{start}[a-z'\-]*|[a-z']+-{start}[a-z'\-]*|[ae]l-?{start}[a-z'\-]*)")
 
 
 _POSSESSIVE = re.compile(r"'s?$")

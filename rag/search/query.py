@@ -29,7 +29,7 @@ carried over: foreign minister, in 2022
 >>> third.standalone
 "What has the US discussed with Azerbaijan's Foreign Minister in March 2022?"
 >>> third.scope.range()
-(datetime.date(2022, 3, 1), datetime.date(2022, 3, 31))
+(datetime.date(2022, 3, 1), datetime.date(2022, 4, 2))
 >>> understand("What's the latest on LNG?", date(2022, 8, 1), third).scope.active
 True
 """
