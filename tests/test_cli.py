@@ -61,6 +61,26 @@ def test_batch_gives_one_result_per_line(index, tmp_path, capsys):
     assert results[3]["error"] == f"{batch}:4: missing 'question'"
 
 
+def test_batch_reads_a_follow_up_in_its_history_and_reports_the_decision(index, tmp_path, capsys):
+    batch = tmp_path / "conversation.jsonl"
+    lines = [
+        {"question": "And about air links?", "history": ["What did Azerbaijan and Serbia discuss about tourism?"]},
+        {"question": "And about air links?", "history": [{"role": "user", "content": "What did Norway say?"}]},
+        {"question": "And?", "history": "not a list"},
+    ]
+    batch.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    capsys.readouterr()
+    assert main(["ask", "--batch", str(batch), "--data-dir", str(index)]) == 1
+    first, second, bad = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert "direct air transport" in first["answer"] and first["decision"]["outcome"] == "answer"
+    assert (
+        first["understood"].startswith("Understood as: Azerbaijan · Serbia") and "carried over" in first["understood"]
+    )
+    assert second["decision"]["outcome"] == "decline" and "Norway" in second["decision"]["reason"]
+    assert second["decision"]["closest"] and second["citations"] == []
+    assert bad["error"].startswith(f"{batch}:3") and "history" in bad["error"]
+
+
 def test_ingest_failure_exits_nonzero_with_summary(tmp_path, settings, capsys):
     bad = tmp_path / "bad.jsonl"
     bad.write_text("{oops\n")

@@ -113,6 +113,20 @@ def test_shared_jsonl_fields():
     assert state.source == "U.S. Department of State" and state.extra["creator"]
 
 
+def test_news_articles_name_their_outlet_without_flags(tmp_path):
+    news = shared_file("news_foreign_affairs.jsonl")
+    first = json.loads(news.open(encoding="utf-8").readline())
+    doc = next(iter(load_file(news)))
+    assert doc.source == first["source"] and doc.published == date.fromisoformat(first["published"])
+    path = tmp_path / "feeds.jsonl"
+    rows = [
+        {"url": f"https://x.example/{n}", "title": "T", "text": "Text.", key: "Agence"}
+        for n, key in enumerate(["outlet", "publisher", "site_name"])
+    ]
+    path.write_text("\n".join(json.dumps(row) for row in rows), encoding="utf-8")
+    assert [d.source for d in load_file(path)] == ["Agence"] * 3
+
+
 def test_jsonl_field_mapping_and_bad_lines(tmp_path):
     path = tmp_path / "feed.jsonl"
     path.write_text(

@@ -23,7 +23,7 @@ DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
     "title": ("title", "headline"),
     "text": ("text", "body", "content"),
     "published": ("published", "date", "published_time", "pubDate"),
-    "source": ("source", "outlet", "publisher"),
+    "source": ("source", "outlet", "publisher", "site_name"),
     "creator": ("creator", "author"),
     "place": ("place", "location"),
 }
