@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/pip -q --disable-pip-version-check
 PORT   ?= 8501
 
-.PHONY: run test test-llm install install-llm index lint format clean
+.PHONY: run test test-llm install install-llm index lint format clean screenshots
 
 $(BIN)/python:
 	@echo ">> creating $(VENV)"
@@ -52,6 +52,9 @@ format: install
 
 test: lint
 	$(BIN)/python -m pytest -m "not llm"
+
+screenshots: install
+	RAG_SCREENSHOTS=1 $(BIN)/python -m pytest -m browser
 
 test-llm: install install-llm
 	$(BIN)/python -m pytest -m llm

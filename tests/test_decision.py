@@ -77,6 +77,7 @@ def test_a_partly_covered_question_is_answered_in_part_naming_what_is_missing():
     subjects = Subjects(distinctive={"lithium", "tourism"}, absent={"lithium"})
     made = decision("What about tourism and lithium with Serbia?", {"serbia-tourism": 0.6}, subjects)
     assert made.outcome == "partial" and made.missing == ("lithium",) and made.documents == {"serbia-tourism"}
+    assert made.reason == "the sources do not mention “lithium”" and made.closest
 
 
 def test_whose_contact_it_is_must_be_the_documents():

@@ -385,7 +385,9 @@ def decide(query, evidence: list[DocumentEvidence], best_scores: dict[str, float
         return Decision("decline", "the closest documents do not address what it asks", closest=closest)
     people = tuple(query.surfaces.get(n, n) for n in sorted(unnamed(query, kept)))
     if missing or people:
-        return Decision("partial", "", frozenset(scored), closest=closest, missing=people + missing)
+        absent = people + missing
+        reason = "the sources do not mention " + " or ".join(f"“{w}”" for w in absent)
+        return Decision("partial", reason, frozenset(scored), closest=closest, missing=absent)
     return Decision("answer", "", frozenset(scored))
 
 
